@@ -1,0 +1,14 @@
+"""Test-run settings shared by the unit tests and the notebook tests (nbval)."""
+
+import os
+import shutil
+from pathlib import Path
+
+# Notebooks run in quick mode under the tests. The kernels that nbval starts inherit this.
+# FMNIST_QUICK=0 pytest checks the full lesson instead (about 15 minutes on 2 cores).
+os.environ.setdefault("FMNIST_QUICK", "1")
+
+
+def pytest_sessionstart(session):
+    # Notebooks 04-06 must load what this run's 03 trained, never a stale quick model.
+    shutil.rmtree(Path(__file__).parent / "models" / "quick", ignore_errors=True)
