@@ -7,6 +7,7 @@ from pathlib import Path
 # Notebooks run in quick mode under the tests. The kernels that nbval starts inherit this.
 # FMNIST_QUICK=0 pytest checks the full lesson instead (about 15 minutes on 2 cores).
 os.environ.setdefault("FMNIST_QUICK", "1")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # for the tests that import Keras themselves
 
 
 def pytest_sessionstart(session):

@@ -1,6 +1,5 @@
 """Checks on the notebooks themselves; nbval (see pyproject.toml) executes them."""
 
-import ast
 import re
 import shutil
 from collections import defaultdict
@@ -10,31 +9,17 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from tools.normalize_notebooks import normalized
+from tests.notebook_code import NOTEBOOKS, code_of, load_definitions, notebook_path, shared_definitions
+
 ROOT = Path(__file__).parent.parent
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 COLAB_PREFIX = "https://colab.research.google.com/github/"
 
 
-def code_of(path: Path) -> str:
-    notebook = nbformat.read(path, as_version=4)
-    return "\n\n".join(cell.source for cell in notebook.cells if cell.cell_type == "code")
-
-
-def shared_definitions(path: Path):
-    """(name, source) of each top-level function and UPPER_CASE constant a notebook defines."""
-    source = code_of(path)
-    for node in ast.parse(source).body:
-        if isinstance(node, ast.FunctionDef):
-            yield node.name, ast.get_source_segment(source, node)
-        elif isinstance(node, ast.Assign) and len(node.targets) == 1:
-            target = node.targets[0]
-            if isinstance(target, ast.Name) and target.id.isupper():
-                yield target.id, ast.get_source_segment(source, node)
-
-
 def test_the_series_is_there():
-    assert [path.name[:2] for path in NOTEBOOKS] == [f"{number:02d}" for number in range(1, len(NOTEBOOKS) + 1)]
-    assert len(NOTEBOOKS) >= 6
+    numbers = [int(path.name[:2]) for path in NOTEBOOKS]
+    assert numbers[:6] == [1, 2, 3, 4, 5, 6], "the core series"
+    assert numbers == sorted(set(numbers)), "each number once"
 
 
 def test_repeated_definitions_are_identical_in_every_notebook():
@@ -60,9 +45,21 @@ def test_notebook_is_a_lesson(path):
     assert badges == [f"notebooks/{path.name}"], "one Colab badge, pointing at this notebook"
     assert "**Needs:**" in first and "**Makes:**" in first
     assert "## What we learned" in last
-    following = [other.name for other in NOTEBOOKS if other.name[:2] == f"{int(path.name[:2]) + 1:02d}"]
-    for name in following:
+    following = NOTEBOOKS[NOTEBOOKS.index(path) + 1 :][:1]
+    for name in (other.name for other in following):
         assert f"({name})" in last, f"links the next notebook, {name}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
+def test_notebook_hygiene(path):
+    text = path.read_text()
+    notebook = nbformat.reads(text, as_version=4)
+    assert normalized(nbformat.reads(text, as_version=4)) == text, "run tools/normalize_notebooks.py"
+    assert set(notebook.metadata) == {"kernelspec", "language_info"}, "no Colab or widget metadata"
+    ids = [cell.id for cell in notebook.cells]
+    assert len(set(ids)) == len(ids) and all(re.fullmatch(r"[a-z0-9-]+", cell_id) for cell_id in ids), \
+        "stable, readable cell ids"
+    assert all(set(cell.metadata) <= {"tags"} for cell in notebook.cells)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
@@ -70,8 +67,10 @@ def test_committed_outputs_are_from_a_full_run(path):
     notebook = nbformat.read(path, as_version=4)
     code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
     assert [cell.execution_count for cell in code_cells] == list(range(1, len(code_cells) + 1))
+    errors = [cell.id for cell in code_cells for output in cell.outputs if output.output_type == "error"
+              and "raises-exception" not in cell.metadata.get("tags", [])]
+    assert not errors, "error outputs in cells not tagged raises-exception"
     outputs = [output for cell in code_cells for output in cell.outputs]
-    assert not [output for output in outputs if output.output_type == "error"]
     text = "".join(output.get("text", "") + output.get("data", {}).get("text/plain", "") for output in outputs)
     assert "QUICK TEST RUN" not in text
 
@@ -84,10 +83,7 @@ def test_readme_lists_every_notebook():
 
 def save_atomically_from_the_notebooks():
     """The `save_atomically` helper, exactly as the notebooks define it."""
-    source = next(src for name, src in shared_definitions(NOTEBOOKS[2]) if name == "save_atomically")
-    namespace = {}
-    exec("import os\nfrom pathlib import Path\n" + source, namespace)
-    return namespace["save_atomically"]
+    return load_definitions(notebook_path(3), "save_atomically")["save_atomically"]
 
 
 def test_save_replaces_the_file_in_one_step(tmp_path):

@@ -4,7 +4,8 @@ Usage: python tools/run_series.py [NOTEBOOK ...]   (default: every notebook in n
 
 Each notebook runs in a fresh kernel started in notebooks/, as JupyterLab would
 run it, and is written back only once all its cells succeeded, so a failed run
-never replaces a good notebook. Progress goes to the terminal cell by cell.
+never replaces a good notebook. Progress goes to the terminal: each cell as it
+starts, and what cells print (such as the epochs of a training) as they print it.
 """
 
 from __future__ import annotations
@@ -27,6 +28,16 @@ def first_line(cell) -> str:
     return lines[0][:60] if lines else ""
 
 
+class EchoingClient(NotebookClient):
+    """A NotebookClient that also echoes what the cells print to the terminal."""
+
+    def output(self, outs, msg, display_id, cell_index):
+        if msg["msg_type"] == "stream":
+            for line in msg["content"]["text"].splitlines():
+                print(f"      | {line}", flush=True)
+        return super().output(outs, msg, display_id, cell_index)
+
+
 def run_notebook(path: Path) -> float:
     """Execute `path` in place; return the seconds it took."""
     notebook = nbformat.read(path, as_version=4)
@@ -38,7 +49,7 @@ def run_notebook(path: Path) -> float:
         elapsed = time.perf_counter() - started
         print(f"  [{elapsed:6.0f} s] cell {number}/{len(code_cells)}: {first_line(cell)}", flush=True)
 
-    client = NotebookClient(
+    client = EchoingClient(
         notebook,
         timeout=None,  # a full training takes many minutes
         kernel_name="python3",

@@ -1,0 +1,41 @@
+"""Rewrite notebooks in nbformat's canonical layout, without editor metadata noise.
+
+Usage: python tools/normalize_notebooks.py [NOTEBOOK ...]   (default: notebooks/*.ipynb)
+
+Keeps outputs and cell ids; drops what Colab, widgets or execution timing add to
+the metadata, so that diffs show only real changes. tests/test_notebooks.py
+checks that every notebook is already in this form.
+"""
+
+import sys
+from pathlib import Path
+
+import nbformat
+
+NOTEBOOK_METADATA = {"kernelspec", "language_info"}
+CELL_METADATA = {"tags"}
+
+
+def normalized(notebook):
+    notebook.metadata = {key: value for key, value in notebook.metadata.items() if key in NOTEBOOK_METADATA}
+    for cell in notebook.cells:
+        cell.metadata = {key: value for key, value in cell.metadata.items() if key in CELL_METADATA}
+    return nbformat.writes(notebook) + "\n"
+
+
+def main(arguments):
+    paths = [Path(argument) for argument in arguments] or sorted(Path("notebooks").glob("*.ipynb"))
+    changed = []
+    for path in paths:
+        text = path.read_text()
+        canonical = normalized(nbformat.reads(text, as_version=4))
+        if canonical != text:
+            path.write_text(canonical)
+            changed.append(path)
+    for path in changed:
+        print(f"normalized {path}")
+    return 1 if changed else 0  # pre-commit: a rewritten file fails the hook once, then passes
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
