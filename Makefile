@@ -3,13 +3,27 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: series test data lab clean
+.PHONY: series test test-oldest data lab clean
+
+# The oldest TensorFlow and Keras the notebooks support (Colab often lags the newest).
+OLDEST_TENSORFLOW := 2.19.1
+OLDEST_KERAS := 3.8.0
 
 series: data  ## run every notebook in order, full mode, saving outputs and models/
 	$(BIN)/python tools/run_series.py
 
 test: data  ## run the test suite: unit tests, then every notebook in quick mode under nbval
 	$(BIN)/python -m pytest
+
+test-oldest: data  ## run the tests with the oldest supported TensorFlow and Keras, in .venv-oldest
+	$(PYTHON) -m venv .venv-oldest
+	.venv-oldest/bin/pip install --quiet --upgrade pip
+	grep -vE '^(tensorflow-cpu|keras|numpy)==' requirements.txt > .venv-oldest/requirements.txt
+	.venv-oldest/bin/pip install --quiet -r .venv-oldest/requirements.txt \
+		tensorflow-cpu==$(OLDEST_TENSORFLOW) keras==$(OLDEST_KERAS)
+	.venv-oldest/bin/python -c "import tensorflow as tf, keras; print('TensorFlow', tf.__version__, 'Keras', keras.__version__)"
+	# --nbval-lax: every notebook must run without error; outputs may differ between versions.
+	.venv-oldest/bin/python -m pytest --nbval-lax
 
 lab: data  ## open the series in JupyterLab
 	$(BIN)/jupyter lab notebooks/

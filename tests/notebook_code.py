@@ -35,14 +35,13 @@ def shared_definitions(path: Path):
 def load_definitions(path: Path, *names: str) -> dict:
     """Run a notebook's imports and the named top-level definitions; return the resulting namespace."""
     source = code_of(path)
-    wanted = []
-    for node in ast.parse(source).body:
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            wanted.append(node)
-        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name in names:
-            wanted.append(node)
-        elif isinstance(node, ast.Assign) and any(getattr(t, "id", None) in names for t in node.targets):
-            wanted.append(node)
+    wanted = [
+        node
+        for node in ast.parse(source).body
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+        or (isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name in names)
+        or (isinstance(node, ast.Assign) and any(getattr(target, "id", None) in names for target in node.targets))
+    ]
     found = {getattr(node, "name", None) for node in wanted} | {
         target.id for node in wanted if isinstance(node, ast.Assign) for target in node.targets
     }

@@ -2,6 +2,8 @@
 
 import re
 import shutil
+import subprocess
+import sys
 from collections import defaultdict
 from pathlib import Path
 
@@ -9,8 +11,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from tools.normalize_notebooks import normalized
 from tests.notebook_code import NOTEBOOKS, code_of, load_definitions, notebook_path, shared_definitions
+from tools.normalize_notebooks import normalized
 
 ROOT = Path(__file__).parent.parent
 COLAB_PREFIX = "https://colab.research.google.com/github/"
@@ -73,6 +75,11 @@ def test_committed_outputs_are_from_a_full_run(path):
     outputs = [output for cell in code_cells for output in cell.outputs]
     text = "".join(output.get("text", "") + output.get("data", {}).get("text/plain", "") for output in outputs)
     assert "QUICK TEST RUN" not in text
+
+
+def test_ruff_finds_nothing_in_the_code_and_the_notebooks():
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", "."], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout
 
 
 def test_readme_lists_every_notebook():

@@ -107,7 +107,7 @@ def prepare(cache_dir: Path, debian_dir: Path = DEBIAN_DIR, origin: str | None =
         attempts = [f"{target} {cached_problem}"]
         source = debian_dir / name
         if source.is_file():
-            problem = install_verified(lambda path: shutil.copyfile(source, path), target)
+            problem = install_verified(lambda path, source=source: shutil.copyfile(source, path), target)
             if problem is None:
                 report.append(f"{name}: copied from {debian_dir} and verified")
                 continue
@@ -117,7 +117,7 @@ def prepare(cache_dir: Path, debian_dir: Path = DEBIAN_DIR, origin: str | None =
         if origin is not None:
             url = origin + name
             try:
-                problem = install_verified(lambda path: urllib.request.urlretrieve(url, path), target)
+                problem = install_verified(lambda path, url=url: urllib.request.urlretrieve(url, path), target)
             except OSError as error:
                 problem = f"could not be downloaded ({error})"
             if problem is None:

@@ -1,0 +1,94 @@
+"""Notebook 01 as a person runs it: JupyterLab in headless Chromium, all cells run through the UI."""
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.notebook_code import notebook_path
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+SCREENSHOT = Path(__file__).parent.parent / "screenshots" / "jupyterlab_01_load_and_explore.png"
+TOKEN = "fashion-mnist-browser-test"
+
+sync_playwright = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed").sync_playwright
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="no Chromium to drive: install Debian's package with `apt-get install chromium`"
+)
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def jupyterlab(tmp_path):
+    """JupyterLab from this environment on localhost, serving a copy of notebook 01 (the original stays untouched)."""
+    notebook = shutil.copy(notebook_path(1), tmp_path)
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", f"--port={port}", "--ip=127.0.0.1",
+         f"--ServerApp.root_dir={tmp_path}", f"--IdentityProvider.token={TOKEN}", "--LabApp.news_url=none",
+         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{base_url}/api/status?token={TOKEN}", timeout=2)
+            break
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                pytest.fail("JupyterLab did not start within 60 s")
+            time.sleep(0.5)
+    yield f"{base_url}/lab/tree/{Path(notebook).name}?token={TOKEN}"
+    server.terminate()
+    server.wait(timeout=30)
+
+
+def test_notebook_01_runs_in_jupyterlab(jupyterlab):
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(jupyterlab)
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+
+        code_cells = page.locator(".jp-CodeCell")
+        count = code_cells.count()
+        page.wait_for_function(
+            """count => {
+                const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
+                return prompts.length === count && prompts.every(p => /^\\[\\d+\\]:$/.test(p.textContent.trim()));
+            }""",
+            arg=count,
+            timeout=120_000,
+        )
+        grid = page.locator(".jp-CodeCell").last.locator(".jp-OutputArea-output img")
+        grid.scroll_into_view_if_needed()
+        SCREENSHOT.parent.mkdir(exist_ok=True)
+        page.screenshot(path=str(SCREENSHOT))
+
+        images = page.locator(".jp-RenderedImage img")
+        assert images.count() >= 2, "the single image and the sample grid are displayed"
+        assert grid.evaluate("image => image.naturalWidth") > 500, "the 5x5 sample grid rendered"
+        errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+        assert errors.count() == 0, errors.all_inner_texts()
+        browser.close()
+    assert SCREENSHOT.stat().st_size > 10_000
