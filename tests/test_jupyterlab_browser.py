@@ -1,5 +1,6 @@
 """Notebook 01 as a person runs it: JupyterLab in headless Chromium, all cells run through the UI."""
 
+import contextlib
 import shutil
 import socket
 import subprocess
@@ -8,6 +9,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from tests.notebook_code import notebook_path
@@ -16,7 +18,8 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SCREENSHOT = Path(__file__).parent.parent / "screenshots" / "jupyterlab_01_load_and_explore.png"
 TOKEN = "fashion-mnist-browser-test"
 
-sync_playwright = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed").sync_playwright
+playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+sync_playwright, PlaywrightTimeout = playwright_api.sync_playwright, playwright_api.TimeoutError
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="no Chromium to drive: install Debian's package with `apt-get install chromium`"
 )
@@ -30,8 +33,17 @@ def free_port():
 
 @pytest.fixture
 def jupyterlab(tmp_path):
-    """JupyterLab from this environment on localhost, serving a copy of notebook 01 (the original stays untouched)."""
-    notebook = shutil.copy(notebook_path(1), tmp_path)
+    """JupyterLab from this environment on localhost, serving notebook 01 without its outputs.
+
+    Only a copy is served, so the committed notebook stays untouched; without the committed
+    outputs, any image on the page must come from running the cells in the browser.
+    """
+    notebook = nbformat.read(notebook_path(1), as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    notebook_file = tmp_path / notebook_path(1).name
+    nbformat.write(notebook, notebook_file)
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", f"--port={port}", "--ip=127.0.0.1",
@@ -50,7 +62,7 @@ def jupyterlab(tmp_path):
                 server.kill()
                 pytest.fail("JupyterLab did not start within 60 s")
             time.sleep(0.5)
-    yield f"{base_url}/lab/tree/{Path(notebook).name}?token={TOKEN}"
+    yield f"{base_url}/lab/tree/{notebook_file.name}?token={TOKEN}"
     server.terminate()
     server.wait(timeout=30)
 
@@ -65,7 +77,11 @@ def test_notebook_01_runs_in_jupyterlab(jupyterlab):
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(jupyterlab)
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+        select_kernel = page.get_by_role("dialog").get_by_role("button", name="Select", exact=True)
+        with contextlib.suppress(PlaywrightTimeout):  # JupyterLab may ask which kernel to start; python3 is preselected
+            select_kernel.click(timeout=10_000)
         page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+        assert page.locator(".jp-RenderedImage img").count() == 0, "the served copy has no outputs yet"
 
         page.get_by_role("menuitem", name="Run", exact=True).click()
         page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
@@ -82,12 +98,15 @@ def test_notebook_01_runs_in_jupyterlab(jupyterlab):
         )
         grid = page.locator(".jp-CodeCell").last.locator(".jp-OutputArea-output img")
         grid.scroll_into_view_if_needed()
+        with contextlib.suppress(PlaywrightTimeout):  # decline JupyterLab's "get notified about news?" toast
+            page.locator(".jp-toast-button", has_text="No").click(timeout=3_000)
         SCREENSHOT.parent.mkdir(exist_ok=True)
         page.screenshot(path=str(SCREENSHOT))
 
         images = page.locator(".jp-RenderedImage img")
         assert images.count() >= 2, "the single image and the sample grid are displayed"
         assert grid.evaluate("image => image.naturalWidth") > 500, "the 5x5 sample grid rendered"
+        # JupyterLab renders tracebacks, like everything written to stderr, with the stderr type.
         errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
         assert errors.count() == 0, errors.all_inner_texts()
         browser.close()
