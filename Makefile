@@ -37,6 +37,6 @@ $(BIN)/.installed: requirements.txt
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
-clean:  ## remove the virtual environment and everything the notebooks wrote
-	rm -rf $(VENV)
+clean:  ## remove the virtual environments, the screenshots and everything the notebooks wrote
+	rm -rf $(VENV) .venv-oldest screenshots
 	find models -mindepth 1 ! -name README.md -exec rm -rf {} +

@@ -94,8 +94,12 @@ def install_verified(fetch, target: Path) -> str | None:
         temporary.unlink(missing_ok=True)
 
 
-def prepare(cache_dir: Path, debian_dir: Path = DEBIAN_DIR, origin: str | None = KERAS_ORIGIN) -> list[str]:
-    """Make every dataset file in `cache_dir` verified; return what was done, one line per file."""
+def prepare(cache_dir: Path, debian_dir: Path, origin: str | None) -> list[str]:
+    """Make every dataset file in `cache_dir` verified; return what was done, one line per file.
+
+    Missing or damaged files are copied from `debian_dir`, or else downloaded from `origin`
+    (None: never download).
+    """
     report = []
     for name in EXPECTED_SHA256:
         target = cache_dir / name
@@ -129,7 +133,7 @@ def prepare(cache_dir: Path, debian_dir: Path = DEBIAN_DIR, origin: str | None =
         raise DatasetError(
             f"Fashion-MNIST file {name} could not be prepared:\n  - {details}\n"
             f"{OFFLINE_FIX}\n"
-            f"The Keras cache was left as it was: {cache_dir}"
+            f"Nothing unverified was written to the Keras cache ({cache_dir})."
         )
     return report
 

@@ -45,8 +45,8 @@ def run_notebook(path: Path) -> float:
     started = time.perf_counter()
 
     def report(cell, cell_index, **_):
-        number = code_cells.index(cell) + 1 if cell in code_cells else cell_index
         elapsed = time.perf_counter() - started
+        number = code_cells.index(cell) + 1
         print(f"  [{elapsed:6.0f} s] cell {number}/{len(code_cells)}: {first_line(cell)}", flush=True)
 
     client = EchoingClient(
