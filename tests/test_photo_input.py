@@ -76,6 +76,8 @@ def modes_of(picture):
         "rgba.png": picture,
         "palette.png": rgb.quantize(64),
         "gray16.png": gray16,
+        "gray32.tif": Image.fromarray(np.asarray(rgb.convert("L"), dtype=np.int32) * 1000),  # mode I
+        "float.tif": Image.fromarray(np.asarray(rgb.convert("L"), dtype=np.float32) / 255),  # mode F
         "cmyk.jpg": rgb.convert("CMYK"),
         "gray_alpha.png": picture.convert("LA"),
     }
