@@ -10,23 +10,23 @@ from tests.notebook_code import load_definitions, notebook_path
 CODE = load_definitions(
     notebook_path(14),
     "PhotoError", "open_photo", "to_grayscale", "photo_to_model_input", "render_as_photo", "on_background",
-    "MAX_IMAGE_PIXELS",
+    "MAX_IMAGE_PIXELS", "EXIF_ORIENTATION",
 )
 PhotoError, photo_to_model_input = CODE["PhotoError"], CODE["photo_to_model_input"]
 render_as_photo, on_background = CODE["render_as_photo"], CODE["on_background"]
-EXIF_ORIENTATION = 0x0112
+EXIF_ORIENTATION = CODE["EXIF_ORIENTATION"]
 
 
 @pytest.fixture(scope="module")
 def test_images():
-    _, (images, labels) = keras.datasets.fashion_mnist.load_data()
-    return images, labels
+    _, (images, _) = keras.datasets.fashion_mnist.load_data()
+    return images
 
 
 @pytest.fixture
 def photo(test_images):
     """A large colour rendering of a test image (a Trouser) on a transparent background."""
-    return render_as_photo(test_images[0][2])
+    return render_as_photo(test_images[2])
 
 
 def check_message(tmp_path, name, contents, expected):
@@ -120,7 +120,7 @@ def test_exif_rotation_is_applied(tmp_path, photo):
 
 
 @pytest.fixture(scope="module")
-def quickly_trained_model(test_images):
+def quickly_trained_model():
     """The lesson CNN after one quick epoch: enough to compare two inputs' classes."""
     build_lesson_cnn = load_definitions(notebook_path(2), "build_lesson_cnn")["build_lesson_cnn"]
     (x_train, y_train), _ = keras.datasets.fashion_mnist.load_data()
@@ -132,12 +132,11 @@ def quickly_trained_model(test_images):
 
 
 def test_a_photo_of_a_test_image_comes_back_as_that_image(tmp_path, test_images, quickly_trained_model):
-    images, _ = test_images
     originals, recovered = [], []
     for index in range(20):
         path = tmp_path / f"photo_{index}.jpg"
-        on_background(render_as_photo(images[index])).save(path, quality=90)
-        originals.append(images[index][..., np.newaxis])
+        on_background(render_as_photo(test_images[index])).save(path, quality=90)
+        originals.append(test_images[index][..., np.newaxis])
         recovered.append(photo_to_model_input(path))
     originals, recovered = np.array(originals), np.array(recovered)
 
