@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: series test test-oldest data lab clean
+.PHONY: series test test-oldest benchmark data lab clean
 
 # The oldest TensorFlow and Keras the notebooks support (Colab often lags the newest).
 OLDEST_TENSORFLOW := 2.19.1
@@ -24,6 +24,9 @@ test-oldest: data  ## run the tests with the oldest supported TensorFlow and Ker
 	.venv-oldest/bin/python -c "import tensorflow as tf, keras; print('TensorFlow', tf.__version__, 'Keras', keras.__version__)"
 	# --nbval-lax: every notebook must run without error; outputs may differ between versions.
 	.venv-oldest/bin/python -m pytest --nbval-lax
+
+benchmark: data  ## measure the training speeds of notebook 11 and the LiteRT files of 12 (after make series)
+	$(BIN)/python -m benchmarks.faster_and_smaller
 
 lab: data  ## open the series in JupyterLab
 	$(BIN)/jupyter lab notebooks/

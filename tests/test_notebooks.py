@@ -11,8 +11,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from tests.notebook_code import NOTEBOOKS, load_definitions, notebook_path, shared_definitions
 from tools.normalize_notebooks import normalized
+from tools.notebook_code import NOTEBOOKS, load_definitions, notebook_path, shared_definitions
 
 ROOT = Path(__file__).parent.parent
 COLAB_PREFIX = "https://colab.research.google.com/github/"

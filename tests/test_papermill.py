@@ -6,7 +6,7 @@ import keras
 import nbformat
 import papermill
 
-from tests.notebook_code import load_definitions, notebook_path
+from tools.notebook_code import load_definitions, notebook_path
 
 
 def test_papermill_classifies_a_photo_given_as_a_parameter(tmp_path):

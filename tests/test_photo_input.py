@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.notebook_code import load_definitions, notebook_path
+from tools.notebook_code import load_definitions, notebook_path
 
 CODE = load_definitions(
     notebook_path(14),

@@ -1,4 +1,4 @@
-"""Read the code of the notebooks, so that tests check what the notebooks really define."""
+"""Read the code of the notebooks, so that tests and benchmarks use what the notebooks really define."""
 
 import ast
 from pathlib import Path
