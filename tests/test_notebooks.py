@@ -118,10 +118,9 @@ def test_interrupted_save_keeps_the_previous_file(tmp_path):
 
 
 # Every notebook that needs the trained model gets it from the same recap cell (see
-# test_repeated_definitions_are_identical_in_every_notebook), so two of them stand for all:
-# the core series' last, and 13, which also writes the .h5 file that 05 would have written.
-# test_papermill.py runs 14 alone.
-@pytest.mark.parametrize("path", [notebook_path(6), notebook_path(13)], ids=lambda path: path.stem)
+# test_repeated_definitions_are_identical_in_every_notebook), so one of them stands for all:
+# 13, which also writes the .h5 file that 05 would have written. test_papermill.py runs 14 alone.
+@pytest.mark.parametrize("path", [notebook_path(13)], ids=lambda path: path.stem)
 def test_notebook_runs_alone_in_an_empty_folder(path, tmp_path):
     """As in Colab: no models/ and no other notebook; it must train what it needs itself."""
     alone = tmp_path / path.name
