@@ -24,7 +24,6 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
-from ai_edge_litert.interpreter import Interpreter  # noqa: E402
 
 from tools.notebook_code import load_definitions, notebook_path  # noqa: E402
 
@@ -73,7 +72,6 @@ def litert_figures(x_train, x_test, y_test):
     smaller = load_definitions(notebook_path(12), "save_atomically", "representative_images", "FULL_INTEGER",
                                "export_litert", "evaluate_litert")
     smaller["x_train"] = x_train  # representative_images calibrates on training images, as in the notebook
-    smaller["Interpreter"] = Interpreter  # the notebook imports it inside a try, which load_definitions leaves out
     figures = {}
     with tempfile.TemporaryDirectory() as folder:
         for model_name, path in paths.items():

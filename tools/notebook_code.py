@@ -33,12 +33,16 @@ def shared_definitions(path: Path):
 
 
 def load_definitions(path: Path, *names: str) -> dict:
-    """Run a notebook's imports and the named top-level definitions; return the resulting namespace."""
+    """Run a notebook's imports and the named top-level definitions; return the resulting namespace.
+
+    Imports inside a top-level `try` (an import with a friendlier error message) count as imports.
+    """
     source = code_of(path)
     wanted = [
         node
         for node in ast.parse(source).body
         if isinstance(node, (ast.Import, ast.ImportFrom))
+        or (isinstance(node, ast.Try) and all(isinstance(inner, (ast.Import, ast.ImportFrom)) for inner in node.body))
         or (isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name in names)
         or (isinstance(node, ast.Assign) and any(getattr(target, "id", None) in names for target in node.targets))
     ]
