@@ -3,19 +3,22 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: series test test-oldest benchmark data lab clean
+.PHONY: series publish test test-oldest benchmark data lab clean
 
-# The oldest TensorFlow and Keras the notebooks support (Colab often lags the newest).
-OLDEST_TENSORFLOW := 2.19.1
-OLDEST_KERAS := 3.8.0
+# The oldest TensorFlow and Keras the notebooks support: Colab's announced runtime.
+OLDEST_TENSORFLOW := 2.19.0
+OLDEST_KERAS := 3.10.0
 
 series: data  ## run every notebook in order, full mode, saving outputs and models/
 	$(BIN)/python tools/run_series.py
 
+publish: $(BIN)/.installed  ## after make series: copy its models to models/published/, record their SHA-256
+	$(BIN)/python -m tools.publish_models
+
 test: data  ## run the test suite: unit tests, then every notebook in quick mode under nbval
 	$(BIN)/python -m pytest
 
-test-oldest: data  ## run the tests with the oldest supported TensorFlow and Keras, in .venv-oldest
+test-oldest: data  ## run the tests with Colab's TensorFlow and Keras, in .venv-oldest
 	$(PYTHON) -m venv .venv-oldest
 	.venv-oldest/bin/pip install --quiet --upgrade pip
 	grep -vE '^(tensorflow-cpu|keras|numpy)==' requirements.txt > .venv-oldest/requirements.txt
@@ -42,4 +45,4 @@ $(BIN)/.installed: requirements.txt
 
 clean:  ## remove the virtual environments, the screenshots and everything the notebooks wrote
 	rm -rf $(VENV) .venv-oldest screenshots
-	find models -mindepth 1 ! -name README.md -exec rm -rf {} +
+	find models -mindepth 1 -maxdepth 1 ! -name README.md ! -name published -exec rm -rf {} +

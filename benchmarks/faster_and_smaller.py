@@ -70,7 +70,7 @@ def litert_figures(x_train, x_test, y_test):
     if missing:
         sys.exit(f"Missing {', '.join(missing)}: run notebooks 03 and 12 first (make series).")
     smaller = load_definitions(notebook_path(12), "save_atomically", "representative_images", "FULL_INTEGER",
-                               "export_litert", "evaluate_litert")
+                               "KERAS_EXPORTS_LITERT", "convert_through_saved_model", "export_litert", "evaluate_litert")
     smaller["x_train"] = x_train  # representative_images calibrates on training images, as in the notebook
     figures = {}
     with tempfile.TemporaryDirectory() as folder:

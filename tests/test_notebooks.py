@@ -16,6 +16,7 @@ from tools.notebook_code import NOTEBOOKS, load_definitions, notebook_path, shar
 
 ROOT = Path(__file__).parent.parent
 COLAB_PREFIX = "https://colab.research.google.com/github/"
+PLUMBING = {"setup", "config", "recap", "recap-better", "recap-photos", "keep-in-drive"}
 
 
 def test_the_series_is_there():
@@ -61,7 +62,33 @@ def test_notebook_hygiene(path):
     ids = [cell.id for cell in notebook.cells]
     assert len(set(ids)) == len(ids) and all(re.fullmatch(r"[a-z0-9-]+", cell_id) for cell_id in ids), \
         "stable, readable cell ids"
-    assert all(set(cell.metadata) <= {"tags"} for cell in notebook.cells)
+    for cell in notebook.cells:
+        assert set(cell.metadata) <= {"tags", "cellView", "jupyter"}, cell.id
+        collapsed = cell.metadata.get("cellView") == "form"
+        assert collapsed == (cell.metadata.get("jupyter") == {"source_hidden": True}), "collapsed in Colab and Lab alike"
+        assert collapsed == cell.source.startswith("# @title "), f"{cell.id}: a collapsed cell says what it holds"
+        if cell.id in PLUMBING:
+            assert collapsed, f"{cell.id}: setup, configuration and recap cells are collapsed"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
+def test_the_lesson_never_talks_about_the_tests(path):
+    """Quick mode and the tests are for the README and one code comment, not for the learner's prose."""
+    notebook = nbformat.read(path, as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            assert not re.search(r"FMNIST_QUICK|quick (mode|run)|nbval|\btests/|a test keeps", cell.source, re.I), cell.id
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
+def test_the_training_banner_only_where_the_notebook_trains(path):
+    notebook = nbformat.read(path, as_version=4)
+    cells = {cell.id: cell for cell in notebook.cells}
+    if "config" not in cells:
+        return
+    trains = any(".fit(" in cell.source for cell in notebook.cells if cell.cell_type == "code" and cell.id not in PLUMBING)
+    banner = "".join(output.get("text", "") for output in cells["config"].outputs)
+    assert ("epochs on" in banner) == trains, banner
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
@@ -122,12 +149,14 @@ def test_interrupted_save_keeps_the_previous_file(tmp_path):
 # 13, which also writes the .h5 file that 05 would have written. test_papermill.py runs 14 alone.
 @pytest.mark.parametrize("path", [notebook_path(13)], ids=lambda path: path.stem)
 def test_notebook_runs_alone_in_an_empty_folder(path, tmp_path):
-    """As in Colab: no models/ and no other notebook; it must train what it needs itself."""
+    """As in Colab, offline: no models/, no other notebook and no download; it must train what it needs itself."""
     alone = tmp_path / path.name
     shutil.copy(path, alone)
     notebook = nbformat.read(alone, as_version=4)
     NotebookClient(notebook, timeout=600, kernel_name="python3",
                    resources={"metadata": {"path": str(tmp_path)}}).execute()
     printed = "".join(output.get("text", "") for cell in notebook.cells for output in cell.get("outputs", []))
-    assert "No trained model in models/quick/: training it here" in printed
+    assert "No trained model in models/quick/: downloading" in printed
+    assert "Could not download lesson_cnn.keras" in printed  # conftest.py points the download nowhere
+    assert "Training it here instead" in printed
     assert (tmp_path / "models" / "quick" / "lesson_cnn.keras").is_file()

@@ -2,8 +2,9 @@
 
 Usage: python tools/normalize_notebooks.py [NOTEBOOK ...]   (default: notebooks/*.ipynb)
 
-Keeps outputs and cell ids; drops what Colab, widgets or execution timing add to
-the metadata, so that diffs show only real changes. tests/test_notebooks.py
+Keeps outputs, cell ids, tags and the two keys that collapse a cell (Colab's
+`cellView: form` and JupyterLab's `jupyter.source_hidden`); drops what else Colab,
+widgets or execution timing add to the metadata, so that diffs show only real changes. tests/test_notebooks.py
 checks that every notebook is already in this form.
 """
 
@@ -13,13 +14,18 @@ from pathlib import Path
 import nbformat
 
 NOTEBOOK_METADATA = {"kernelspec", "language_info"}
-CELL_METADATA = {"tags"}
+COLLAPSED = {"cellView": "form", "jupyter": {"source_hidden": True}}
 
 
 def normalized(notebook):
     notebook.metadata = {key: value for key, value in notebook.metadata.items() if key in NOTEBOOK_METADATA}
     for cell in notebook.cells:
-        cell.metadata = {key: value for key, value in cell.metadata.items() if key in CELL_METADATA}
+        kept = {key: value for key, value in cell.metadata.items() if key == "tags"}
+        if cell.metadata.get("cellView") == "form" or cell.metadata.get("jupyter", {}).get("source_hidden"):
+            kept.update(COLLAPSED)
+        cell.metadata = kept
+        if isinstance(cell.source, str):
+            cell.source = cell.source.rstrip("\n")
     return nbformat.writes(notebook) + "\n"
 
 

@@ -4,6 +4,7 @@ import ast
 from pathlib import Path
 
 import nbformat
+from IPython.core.inputtransformer2 import TransformerManager
 
 NOTEBOOKS_DIR = Path(__file__).parent.parent / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
@@ -14,10 +15,14 @@ def notebook_path(number: int) -> Path:
 
 
 def code_of(path: Path) -> str:
-    """A notebook's code cells as one Python source (cells that are magics, like %%writefile, left out)."""
+    """A notebook's code cells as one Python source.
+
+    Cell magics (%%writefile) leave their cell out; line magics (%pip) become the Python calls
+    IPython would make.
+    """
     notebook = nbformat.read(path, as_version=4)
-    cells = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
-    return "\n\n".join(source for source in cells if not source.startswith("%%"))
+    cells = [cell.source for cell in notebook.cells if cell.cell_type == "code" and not cell.source.startswith("%%")]
+    return "\n\n".join(TransformerManager().transform_cell(source) for source in cells)
 
 
 def shared_definitions(path: Path):

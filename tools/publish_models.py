@@ -1,0 +1,106 @@
+"""Publish the models of a full run: their weights to models/published/, with their SHA-256.
+
+Usage: python -m tools.publish_models   (from the repository root, after `make series`; `make publish` runs it)
+
+A notebook opened alone (in Colab, say) downloads a missing model's weights from models/published/
+on GitHub, checks them against the SHA-256 written into its code, and rebuilds the model. Weights,
+unlike whole `.keras` files, load in every Keras 3 version the series supports (a `.keras` file
+saved by Keras 3.15 does not load in Colab's 3.10). This script writes the files
+and those hashes: into the notebooks' `*_SHA256` constants (nothing else in a notebook changes)
+and into the table of models/README.md. Run it, then commit the three together.
+
+The lesson model's weights keep Adam's state, which notebook 05 shows; the better and tiny CNNs
+are published without it (the notebooks only predict with them), which keeps them small.
+"""
+
+import hashlib
+import os
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+import nbformat
+
+from tools.normalize_notebooks import normalized
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before Keras is imported (in publish): no C++ info lines
+
+ROOT = Path(__file__).resolve().parent.parent
+MODELS_DIR = ROOT / "models"
+PUBLISHED_DIR = MODELS_DIR / "published"
+README = MODELS_DIR / "README.md"
+
+# published file -> (the model in models/, the notebooks' constant holding its SHA-256, or None)
+PUBLISHED = {
+    "lesson_cnn.weights.h5": ("lesson_cnn.keras", "LESSON_CNN_SHA256"),
+    "lesson_history.json": ("lesson_history.json", "LESSON_HISTORY_SHA256"),
+    "better_cnn.weights.h5": ("better_cnn.keras", "BETTER_CNN_SHA256"),
+    "tiny_cnn.weights.h5": ("tiny_cnn.keras", None),
+}
+TABLE_START, TABLE_END = "<!-- published: start -->", "<!-- published: end -->"
+
+
+def sha256(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def publish(name, source_name):
+    """Write models/published/`name` from models/`source_name`, atomically."""
+    source = MODELS_DIR / source_name
+    if not source.exists():
+        sys.exit(f"Missing {source}: run the full series first (make series).")
+    target = PUBLISHED_DIR / name
+    with tempfile.TemporaryDirectory(dir=PUBLISHED_DIR) as folder:
+        temporary = Path(folder) / name
+        if name.endswith(".weights.h5"):
+            import keras
+
+            # The lesson model keeps Adam's state (notebook 05 shows it); the others need only their weights.
+            keras.models.load_model(source, compile=name.startswith("lesson")).save_weights(temporary)
+        else:
+            temporary.write_bytes(source.read_bytes())
+        os.replace(temporary, target)
+    return target
+
+
+def set_constant_in_notebooks(constant, value):
+    """Rewrite the line `CONSTANT = "..."` in every notebook's code; return the notebooks changed."""
+    line = re.compile(rf'^{constant} = "[^"]*"$', re.M)
+    changed = []
+    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        notebook = nbformat.read(path, as_version=4)
+        for cell in notebook.cells:
+            if cell.cell_type == "code":
+                cell.source = line.sub(f'{constant} = "{value}"', cell.source)
+        text = normalized(notebook)
+        if text != path.read_text():
+            path.write_text(text)
+            changed.append(path.name)
+    return changed
+
+
+def main():
+    PUBLISHED_DIR.mkdir(exist_ok=True)
+    rows = []
+    for name, (source_name, constant) in PUBLISHED.items():
+        path = publish(name, source_name)
+        digest = sha256(path)
+        rows.append(f"| `{name}` | {path.stat().st_size:,} | `{digest}` |")
+        if constant:
+            changed = set_constant_in_notebooks(constant, digest)
+            print(f"{name}: {digest} ({constant} in {len(changed)} notebooks)")
+        else:
+            print(f"{name}: {digest}")
+    for stale in set(PUBLISHED_DIR.iterdir()) - {PUBLISHED_DIR / name for name in PUBLISHED}:
+        stale.unlink()
+    total = sum(path.stat().st_size for path in PUBLISHED_DIR.iterdir())
+    readme = README.read_text()
+    table = "\n".join(["| file | bytes | SHA-256 |", "|---|---:|---|", *rows])
+    readme = re.sub(f"{TABLE_START}.*?{TABLE_END}", f"{TABLE_START}\n{table}\n{TABLE_END}", readme, flags=re.S)
+    README.write_text(readme)
+    print(f"{total / 2**20:.1f} MiB in {PUBLISHED_DIR.relative_to(ROOT)}/; models/README.md updated")
+
+
+if __name__ == "__main__":
+    main()
