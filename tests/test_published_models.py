@@ -155,3 +155,14 @@ def test_published_weights_rebuild_the_better_cnn(server, tmp_path):
     images = np.random.default_rng(0).integers(0, 256, (8, 28, 28, 1)).astype("float32")
     np.testing.assert_array_equal(keras.models.load_model(path).predict(images, verbose=0),
                                   rebuilt.predict(images, verbose=0))
+
+
+def test_the_download_address_follows_the_colab_badges():
+    """The published files sit in the repository and branch that the notebooks' Colab badges open."""
+    notebook = nbformat.read(notebook_path(4), as_version=4)
+    owner, repository, branch = re.search(r"colab\.research\.google\.com/github/([\w.-]+)/([\w.-]+)/blob/([\w.-]+)/",
+                                          notebook.cells[0].source).groups()
+    code = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "code")
+    default = re.search(r'"FMNIST_MODELS_URL", "([^"]+)"', code).group(1)
+    assert default == f"https://raw.githubusercontent.com/{owner}/{repository}/{branch}/models/published/"
+    assert f"`{default}`" in (ROOT / "models" / "README.md").read_text()
