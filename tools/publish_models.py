@@ -48,8 +48,6 @@ def sha256(path):
 def publish(name, source_name):
     """Write models/published/`name` from models/`source_name`, atomically."""
     source = MODELS_DIR / source_name
-    if not source.exists():
-        sys.exit(f"Missing {source}: run the full series first (make series).")
     target = PUBLISHED_DIR / name
     with tempfile.TemporaryDirectory(dir=PUBLISHED_DIR) as folder:
         temporary = Path(folder) / name
@@ -81,6 +79,9 @@ def set_constant_in_notebooks(constant, value):
 
 
 def main():
+    missing = [source for source, _ in PUBLISHED.values() if not (MODELS_DIR / source).exists()]
+    if missing:  # checked before anything is written, so that files, README and notebooks stay in step
+        sys.exit(f"Missing {', '.join(missing)} in {MODELS_DIR}: run the full series first (make series).")
     PUBLISHED_DIR.mkdir(exist_ok=True)
     rows = []
     for name, (source_name, constant) in PUBLISHED.items():
@@ -89,10 +90,11 @@ def main():
         rows.append(f"| `{name}` | {path.stat().st_size:,} | `{digest}` |")
         if constant:
             changed = set_constant_in_notebooks(constant, digest)
-            print(f"{name}: {digest} ({constant} in {len(changed)} notebooks)")
+            print(f"{name}: {digest} ({constant} {f'rewritten in {len(changed)} notebooks' if changed else 'unchanged'})")
         else:
             print(f"{name}: {digest}")
     for stale in set(PUBLISHED_DIR.iterdir()) - {PUBLISHED_DIR / name for name in PUBLISHED}:
+        print(f"removing {stale.name}, which is no longer published")
         stale.unlink()
     total = sum(path.stat().st_size for path in PUBLISHED_DIR.iterdir())
     readme = README.read_text()
