@@ -4,8 +4,9 @@ Usage: python tools/normalize_notebooks.py [NOTEBOOK ...]   (default: notebooks/
 
 Keeps outputs, cell ids, tags and the two keys that collapse a cell (Colab's
 `cellView: form` and JupyterLab's `jupyter.source_hidden`); drops what else Colab,
-widgets or execution timing add to the metadata, so that diffs show only real changes. tests/test_notebooks.py
-checks that every notebook is already in this form.
+widgets or execution timing add to the metadata, and trailing newlines of cell
+sources, so that diffs show only real changes. tests/test_notebooks.py checks that
+every notebook is already in this form.
 """
 
 import sys
