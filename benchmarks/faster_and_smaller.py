@@ -1,17 +1,21 @@
-"""Measure the figures of notebooks 11 (train faster) and 12 (make it smaller), and print them as a table.
+"""Measure the figures of notebooks 11 (train faster) and 12 (make it smaller), and print them as tables.
 
 Usage, from the repository root: make benchmark   (or: .venv/bin/python -m benchmarks.faster_and_smaller)
 
-Training speed: each variant of notebook 11 trains the lesson CNN for the same number of batches,
-and its speed is given as a ratio to the baseline measured in the same run, so that the figures
-of different machines and runs can be compared. Size and accuracy: the lesson and tiny models
-that notebooks 03 and 12 saved in models/ are converted to LiteRT again, in float and in int8,
-and measured with the interpreter on the whole test set.
+Training speed: each of notebook 11's models trains for the same number of steps, REPEATS times,
+interleaved, with notebook 11's measurement method (TrainingClock: the first step left out,
+stalls flagged); the table gives the median images per second with the range, and the ratio to
+the baseline measured in the same run, so that different machines and runs can be compared.
+Size and accuracy: the lesson and tiny models that notebooks 03 and 12 saved in models/ are
+converted to LiteRT again, in float and in int8, and measured with the interpreter on the whole
+test set.
 
 The code under test comes from the notebooks themselves (tools/notebook_code.py), so the
-benchmark measures what the notebooks define, not a copy that could drift away from them.
+benchmark measures what the notebooks define, not a copy that could drift away from them. The
+tables are printed and written to benchmarks/results.md, whose figures the README quotes.
 """
 
+import functools
 import os
 import platform
 import sys
@@ -28,39 +32,46 @@ import tensorflow as tf  # noqa: E402
 from tools.notebook_code import load_definitions, notebook_path  # noqa: E402
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
-TRAINING_BATCHES = 100  # per variant; the slow ones (bfloat16 and XLA on a CPU without native support) get a quarter
-SLOW_VARIANT_BATCHES = TRAINING_BATCHES // 4
+RESULTS_PATH = Path(__file__).resolve().parent / "results.md"
+TRAINING_STEPS = 200  # per run, batches of 128
+REPEATS = 3  # runs of each variant, interleaved
 
 
 def processor():
     cpuinfo = Path("/proc/cpuinfo")
     if cpuinfo.exists():
-        names = [line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines() if line.startswith("model name")]
+        lines = cpuinfo.read_text().splitlines()
+        names = [line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")]
+        flags = next((line.split(":", 1)[1].split() for line in lines if line.startswith("flags")), [])
+        wanted = [flag for flag in ["avx2", "fma", "avx512f", "avx512_vnni", "avx512_bf16", "amx_bf16"] if flag in flags]
         if names:
-            return f"{names[0]}, {len(names)} logical cores"
+            return f"{names[0]}, {len(names)} logical cores, flags: {' '.join(wanted) or 'none of note'}"
     return f"{platform.processor() or platform.machine()}, {os.cpu_count()} logical cores"
 
 
 def training_speeds(x_fit, y_fit):
-    """Images per second of each training variant of notebook 11, over the same number of batches."""
-    faster = load_definitions(notebook_path(11), "QUICK", "FAST_EPOCHS", "build_lesson_cnn", "SpeedLog",
-                              "train_lesson_cnn", "pipeline")
-    train, pipeline = faster["train_lesson_cnn"], faster["pipeline"]
-    images = TRAINING_BATCHES * 128
-    train_128 = pipeline(x_fit, y_fit, 128, shuffle=True)
-    speeds = {
-        "baseline: fit on NumPy arrays": train((x_fit[:images], y_fit[:images]), epochs=1),
-        "tf.data pipeline": train(train_128.take(TRAINING_BATCHES), epochs=1),
-        "batch 512, learning rate 0.002": train(pipeline(x_fit, y_fit, 512, shuffle=True).take(TRAINING_BATCHES // 4),
-                                                batch_size=512, learning_rate=0.002, epochs=1),
-        "XLA: jit_compile=True": train(train_128.take(SLOW_VARIANT_BATCHES), epochs=1, jit_compile=True),
+    """{variant: [images per second of each repeat]}: notebook 11's models, timed by notebook 11's method."""
+    faster = load_definitions(
+        notebook_path(11), "build_lesson_cnn", "build_pool_first_cnn", "built_with_policy", "STALL_WINDOW",
+        "STALL_FACTOR", "CHECKS_PER_EPOCH", "TrainingClock", "training_batches", "timed_training", "interleaved")
+
+    def compiled(model, **compile_options):
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", **compile_options)
+        return model
+
+    builds = {
+        "lesson CNN (baseline)": lambda: compiled(faster["build_lesson_cnn"]()),
+        "pool first": lambda: compiled(faster["build_pool_first_cnn"]()),
+        "pool first, batch norm": lambda: compiled(faster["build_pool_first_cnn"](batch_norm=True)),
+        "lesson CNN, mixed_bfloat16": lambda: compiled(faster["built_with_policy"]("mixed_bfloat16", faster["build_lesson_cnn"])),
+        "lesson CNN, jit_compile=True": lambda: compiled(faster["build_lesson_cnn"](), jit_compile=True),
     }
-    keras.mixed_precision.set_global_policy("mixed_bfloat16")
-    try:
-        speeds["mixed_bfloat16"] = train(train_128.take(SLOW_VARIANT_BATCHES), epochs=1)
-    finally:
-        keras.mixed_precision.set_global_policy("float32")
-    return {name: speed.images_per_second() for name, speed in speeds.items()}
+
+    def trained(name, seed):
+        return faster["timed_training"](builds[name], x_fit, y_fit, seed=seed, steps=TRAINING_STEPS)
+
+    runs = faster["interleaved"]({name: functools.partial(trained, name) for name in builds}, REPEATS)
+    return {name: [clock.images_per_second() for clock in clocks] for name, clocks in runs.items()}
 
 
 def litert_figures(x_train, x_test, y_test):
@@ -87,25 +98,44 @@ def litert_figures(x_train, x_test, y_test):
     return figures
 
 
+def report(speeds, figures):
+    """The markdown tables of a run, headed by the date, the processor and the versions."""
+    baseline = np.median(speeds["lesson CNN (baseline)"])
+    lines = [
+        f"## Benchmark, {date.today():%Y-%m-%d}: {processor()}, TensorFlow {tf.__version__}, Keras {keras.__version__}",
+        "",
+        f"Training speed ({TRAINING_STEPS} steps of 128 images per run, the first step left out; "
+        f"median and range of {REPEATS} interleaved runs), against the baseline of the same run:",
+        "",
+        "| variant | images/s | × baseline |",
+        "|---|---:|---:|",
+    ]
+    for name, values in speeds.items():
+        lines.append(f"| {name} | {np.median(values):,.0f} ({min(values):,.0f}–{max(values):,.0f}) | "
+                     f"{np.median(values) / baseline:.2f} |")
+    lines += [
+        "",
+        "Size and accuracy on the 10,000 test images (LiteRT interpreter, one image at a time, one thread):",
+        "",
+        "| model | format | parameters | file KiB | test accuracy | ms/image |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for (model_name, kind), (parameters, size, accuracy, milliseconds) in figures.items():
+        latency = f"{milliseconds:.3f}" if milliseconds is not None else ""
+        lines.append(f"| {model_name} | {kind} | {parameters:,} | {size / 1024:,.0f} | {accuracy:.4f} | {latency} |")
+    return "\n".join(lines) + "\n"
+
+
 def main():
     (x_train, y_train), (x_test, y_test) = keras.datasets.fashion_mnist.load_data()
     x_train, x_test = x_train[..., np.newaxis], x_test[..., np.newaxis]
     training_images = int(len(x_train) * 0.8)
     speeds = training_speeds(x_train[:training_images], y_train[:training_images])
     figures = litert_figures(x_train, x_test, y_test)
-
-    print(f"\n## Benchmark, {date.today():%Y-%m-%d}: {processor()}, TensorFlow {tf.__version__}, Keras {keras.__version__}\n")
-    baseline = speeds["baseline: fit on NumPy arrays"]
-    print(f"Training speed of the lesson CNN ({TRAINING_BATCHES} batches of 128 each; bfloat16 and XLA "
-          f"{SLOW_VARIANT_BATCHES}), against the baseline of the same run:\n")
-    print("| variant | images/s | × baseline |\n|---|---:|---:|")
-    for name, speed in speeds.items():
-        print(f"| {name} | {speed:,.0f} | {speed / baseline:.2f} |")
-    print("\nSize and accuracy on the 10,000 test images (LiteRT interpreter, one image at a time, one thread):\n")
-    print("| model | format | parameters | file KiB | test accuracy | ms/image |\n|---|---|---:|---:|---:|---:|")
-    for (model_name, kind), (parameters, size, accuracy, milliseconds) in figures.items():
-        latency = f"{milliseconds:.3f}" if milliseconds is not None else ""
-        print(f"| {model_name} | {kind} | {parameters:,} | {size / 1024:,.0f} | {accuracy:.4f} | {latency} |")
+    tables = report(speeds, figures)
+    print("\n" + tables)
+    RESULTS_PATH.write_text(tables)
+    print(f"Written to {RESULTS_PATH}")
 
 
 if __name__ == "__main__":
