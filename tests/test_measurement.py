@@ -1,4 +1,4 @@
-"""The measurement method of notebooks 09-12 and the benchmark (notebook 11's copy; the others are identical)."""
+"""The measurement method of notebooks 09-11 and the benchmark (notebook 11's copy; the others are identical)."""
 
 import numpy as np
 import pytest
