@@ -52,12 +52,9 @@ def processor():
 def training_speeds(x_fit, y_fit):
     """{variant: [images per second of each repeat]}: notebook 11's models, timed by notebook 11's method."""
     faster = load_definitions(
-        notebook_path(11), "build_lesson_cnn", "build_pool_first_cnn", "built_with_policy", "STALL_WINDOW",
+        notebook_path(11), "build_lesson_cnn", "build_pool_first_cnn", "built_with_policy", "compiled", "STALL_WINDOW",
         "STALL_FACTOR", "CHECKS_PER_EPOCH", "TrainingClock", "training_batches", "timed_training", "interleaved")
-
-    def compiled(model, **compile_options):
-        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", **compile_options)
-        return model
+    compiled = faster["compiled"]
 
     builds = {
         "lesson CNN (baseline)": lambda: compiled(faster["build_lesson_cnn"]()),

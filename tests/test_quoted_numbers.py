@@ -19,7 +19,7 @@ ROOT = Path(__file__).parent.parent
 BENCHMARK_RESULTS = ROOT / "benchmarks" / "results.md"
 NUMBER = r"\d+(?:[,_]\d{3})*(?:\.\d+)?"
 UNIT = r"\s?(?:%|×(?!\s?\d)|x\b|s\b|ms\b|min\b|minutes|seconds|MiB|KiB|MB|GFLOP/s)"
-VERSION = r"(?<!Python )(?<!Keras )(?<!TensorFlow )(?<!TensorFlow-CPU )"
+VERSION = r"(?<!Python )(?<!Keras )(?<!TensorFlow )"
 QUOTE = re.compile(rf"(?<![\w.\-/^·≈=+−])(?<![≈=·]\s){VERSION}{NUMBER}(?:{UNIT})?(?!·10)")
 
 # Constants and facts the prose may state without an output to show them; each is not a measurement.
