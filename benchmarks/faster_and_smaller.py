@@ -6,9 +6,9 @@ Training speed: each of notebook 11's models trains for the same number of steps
 interleaved, with notebook 11's measurement method (TrainingClock: the first step left out,
 stalls flagged); the table gives the median images per second with the range, and the ratio to
 the baseline measured in the same run, so that different machines and runs can be compared.
-Size and accuracy: the lesson and tiny models that notebooks 03 and 12 saved in models/ are
-converted to LiteRT again, in float and in int8, and measured with the interpreter on the whole
-test set.
+Size, accuracy and latency: the lesson and tiny models that notebooks 03 and 12 saved in models/
+are converted to LiteRT again, in float and in int8, and measured with the interpreter on the
+whole test set by notebook 12's method (interleaved passes; median and range of the time per image).
 
 The code under test comes from the notebooks themselves (tools/notebook_code.py), so the
 benchmark measures what the notebooks define, not a copy that could drift away from them. The
@@ -72,26 +72,31 @@ def training_speeds(x_fit, y_fit):
 
 
 def litert_figures(x_train, x_test, y_test):
-    """(model, format) -> (parameters, file bytes, test accuracy, ms per image) for the models in models/."""
+    """(model, format) -> (parameters, file bytes, test accuracy, [ms per image of each pass]) for the models in models/."""
     paths = {"lesson": MODELS_DIR / "lesson_cnn.keras", "tiny": MODELS_DIR / "tiny_cnn.keras"}
     missing = [str(path) for path in paths.values() if not path.exists()]
     if missing:
         sys.exit(f"Missing {', '.join(missing)}: run notebooks 03 and 12 first (make series).")
     smaller = load_definitions(notebook_path(12), "save_atomically", "representative_images", "FULL_INTEGER",
-                               "KERAS_EXPORTS_LITERT", "convert_through_saved_model", "export_litert", "evaluate_litert")
+                               "KERAS_EXPORTS_LITERT", "convert_through_saved_model", "export_litert", "LATENCY_REPEATS",
+                               "classify_one_at_a_time", "evaluate_litert")
     smaller["x_train"] = x_train  # representative_images calibrates on training images, as in the notebook
+    models = {name: keras.models.load_model(path) for name, path in paths.items()}
     figures = {}
     with tempfile.TemporaryDirectory() as folder:
-        for model_name, path in paths.items():
-            model = keras.models.load_model(path)
-            _, accuracy = model.evaluate(x_test, y_test, verbose=0)
-            figures[model_name, "Keras"] = (model.count_params(), path.stat().st_size, accuracy, None)
+        litert_paths = {}
+        for model_name, model in models.items():
             for precision, options in [("float32", {}), ("int8", smaller["FULL_INTEGER"])]:
-                litert_path = Path(folder) / f"{model_name}_{precision}.tflite"
-                smaller["export_litert"](model, litert_path, **options)
-                accuracy, milliseconds = smaller["evaluate_litert"](litert_path, x_test, y_test)
+                litert_paths[model_name, precision] = Path(folder) / f"{model_name}_{precision}.tflite"
+                smaller["export_litert"](model, litert_paths[model_name, precision], **options)
+        litert_results = smaller["evaluate_litert"](litert_paths, x_test, y_test)
+        for model_name, model in models.items():
+            _, accuracy = model.evaluate(x_test, y_test, verbose=0)
+            figures[model_name, "Keras"] = (model.count_params(), paths[model_name].stat().st_size, accuracy, None)
+            for precision in ["float32", "int8"]:
+                accuracy, milliseconds = litert_results[model_name, precision]
                 figures[model_name, f"LiteRT {precision}"] = (
-                    model.count_params(), litert_path.stat().st_size, accuracy, milliseconds)
+                    model.count_params(), litert_paths[model_name, precision].stat().st_size, accuracy, milliseconds)
     return figures
 
 
@@ -112,13 +117,14 @@ def report(speeds, figures):
                      f"{np.median(values) / baseline:.2f} |")
     lines += [
         "",
-        "Size and accuracy on the 10,000 test images (LiteRT interpreter, one image at a time, one thread):",
+        "Size and accuracy on the 10,000 test images (LiteRT interpreter, one image at a time, one thread); "
+        "time per image: median and range of the interleaved passes over them:",
         "",
         "| model | format | parameters | file KiB | test accuracy | ms/image |",
         "|---|---|---:|---:|---:|---:|",
     ]
     for (model_name, kind), (parameters, size, accuracy, milliseconds) in figures.items():
-        latency = f"{milliseconds:.3f}" if milliseconds is not None else ""
+        latency = f"{np.median(milliseconds):.3f} ({min(milliseconds):.3f}–{max(milliseconds):.3f})" if milliseconds else ""
         lines.append(f"| {model_name} | {kind} | {parameters:,} | {size / 1024:,.0f} | {accuracy:.4f} | {latency} |")
     return "\n".join(lines) + "\n"
 

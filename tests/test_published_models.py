@@ -144,7 +144,8 @@ def test_published_weights_rebuild_the_better_cnn(server, tmp_path):
     served, url, _ = server
     shutil.copy(PUBLISHED / "better_cnn.weights.h5", served)
     code = load_definitions(notebook_path(15), "PUBLISHED_MODELS_URL", "BETTER_CNN_SHA256", "save_atomically",
-                            "download_published", "load_published_weights", "conv_bn_relu", "build_better_cnn")
+                            "download_published", "load_published_weights", "conv_bn_relu", "augmentation",
+                            "build_better_cnn")
     code.update(PUBLISHED_MODELS_URL=url, MODELS_DIR=tmp_path)
     path = tmp_path / "better_cnn.keras"
     assert code["load_published_weights"]("better_cnn.weights.h5", code["BETTER_CNN_SHA256"],
@@ -166,3 +167,21 @@ def test_the_download_address_follows_the_colab_badges():
     default = re.search(r'"FMNIST_MODELS_URL", "([^"]+)"', code).group(1)
     assert default == f"https://raw.githubusercontent.com/{owner}/{repository}/{branch}/models/published/"
     assert f"`{default}`" in (ROOT / "models" / "README.md").read_text()
+
+
+def test_publishing_the_same_weights_again_keeps_the_published_file(tmp_path, monkeypatch):
+    from tools import publish_models
+
+    monkeypatch.setattr(publish_models, "MODELS_DIR", tmp_path)
+    monkeypatch.setattr(publish_models, "PUBLISHED_DIR", tmp_path / "published")
+    (tmp_path / "published").mkdir()
+    model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(2)])
+    model.save(tmp_path / "tiny_cnn.keras")
+    published = publish_models.publish("tiny_cnn.weights.h5", "tiny_cnn.keras")
+    first = published.read_bytes()
+    publish_models.publish("tiny_cnn.weights.h5", "tiny_cnn.keras")
+    assert published.read_bytes() == first, "the same weights leave the published file as it was"
+    model.layers[0].kernel.assign(model.layers[0].kernel + 1)
+    model.save(tmp_path / "tiny_cnn.keras")
+    publish_models.publish("tiny_cnn.weights.h5", "tiny_cnn.keras")
+    assert published.read_bytes() != first, "new weights replace it"

@@ -45,8 +45,27 @@ def sha256(path):
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def same_weights(path, other):
+    """True when two weight files hold equal arrays under the same names; their bytes differ anyway (HDF5 metadata)."""
+    import h5py
+    import numpy as np
+
+    def arrays(weights_path):
+        found = {}
+        with h5py.File(weights_path, "r") as weights:
+            weights.visititems(lambda name, item: found.update({name: item[()]}) if isinstance(item, h5py.Dataset) else None)
+        return found
+
+    first, second = arrays(path), arrays(other)
+    return first.keys() == second.keys() and all(np.array_equal(first[name], second[name]) for name in first)
+
+
 def publish(name, source_name):
-    """Write models/published/`name` from models/`source_name`, atomically."""
+    """Write models/published/`name` from models/`source_name`, atomically.
+
+    Weights equal to those already published leave the published file as it is, so that its SHA-256
+    and the notebooks' copies of it do not change for nothing.
+    """
     source = MODELS_DIR / source_name
     target = PUBLISHED_DIR / name
     with tempfile.TemporaryDirectory(dir=PUBLISHED_DIR) as folder:
@@ -58,6 +77,9 @@ def publish(name, source_name):
             keras.models.load_model(source, compile=name.startswith("lesson")).save_weights(temporary)
         else:
             temporary.write_bytes(source.read_bytes())
+        if name.endswith(".weights.h5") and target.exists() and same_weights(temporary, target):
+            print(f"{name}: the same weights as the published file, which stays as it is")
+            return target
         os.replace(temporary, target)
     return target
 
