@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: series publish test test-oldest benchmark data lab clean
+.PHONY: series publish test test-oldest benchmark ablation data lab clean
 
 # The oldest TensorFlow and Keras the notebooks support: Colab's announced runtime.
 OLDEST_TENSORFLOW := 2.19.0
@@ -30,6 +30,9 @@ test-oldest: data  ## run the tests with Colab's TensorFlow and Keras, in .venv-
 
 benchmark: data  ## measure the training speeds of notebook 11 and the LiteRT files of 12 (after make series)
 	$(BIN)/python -m benchmarks.faster_and_smaller
+
+ablation: data  ## train notebook 10's better CNN without one choice at a time, against its saved model (after make series)
+	$(BIN)/python -m benchmarks.better_cnn_ablation
 
 lab: data  ## open the series in JupyterLab
 	$(BIN)/jupyter lab notebooks/

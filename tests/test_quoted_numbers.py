@@ -1,5 +1,5 @@
 """Every measured number the prose quotes comes from a run: a notebook's markdown from that notebook's
-outputs, the README from the outputs of the notebooks and of the benchmark.
+outputs, the README from the outputs of the notebooks and of the benchmarks.
 
 A quoted number is a decimal, a number with a thousands separator, or one with a unit (%, ×, s,
 min, MB, ...). It is found when some output or code number rounds to it at the precision the prose
@@ -16,7 +16,7 @@ import pytest
 from tools.notebook_code import NOTEBOOKS
 
 ROOT = Path(__file__).parent.parent
-BENCHMARK_RESULTS = ROOT / "benchmarks" / "results.md"
+BENCHMARK_RESULTS = sorted((ROOT / "benchmarks").glob("*.md"))  # results.md and ablation.md
 NUMBER = r"\d+(?:[,_]\d{3})*(?:\.\d+)?"
 UNIT = r"\s?(?:%|×(?!\s?\d)|x\b|s\b|ms\b|min\b|minutes|seconds|MiB|KiB|MB|GFLOP/s)"
 VERSION = r"(?<!Python )(?<!Keras )(?<!TensorFlow )"
@@ -89,8 +89,8 @@ def test_notebook_prose_quotes_only_its_own_outputs(path):
     assert not missing, f"numbers in the prose that no output of {path.name} shows: {sorted(missing)}"
 
 
-def test_readme_quotes_only_outputs_of_the_notebooks_and_the_benchmark():
-    sources = numbers_in(BENCHMARK_RESULTS.read_text())
+def test_readme_quotes_only_outputs_of_the_notebooks_and_the_benchmarks():
+    sources = {number for path in BENCHMARK_RESULTS for number in numbers_in(path.read_text())}
     for path in NOTEBOOKS:
         sources |= numbers_in(output_text(nbformat.read(path, as_version=4)))
     missing = unfounded((ROOT / "README.md").read_text(), sources)
