@@ -33,6 +33,7 @@ from tools.notebook_code import load_definitions, notebook_path  # noqa: E402
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 RESULTS_PATH = Path(__file__).resolve().parent / "results.md"
+median_and_range = load_definitions(notebook_path(11), "median_and_range")["median_and_range"]  # the notebooks' format
 TRAINING_STEPS = 200  # per run, batches of 128
 REPEATS = 3  # runs of each variant, interleaved
 
@@ -113,8 +114,7 @@ def report(speeds, figures):
         "|---|---:|---:|",
     ]
     for name, values in speeds.items():
-        lines.append(f"| {name} | {np.median(values):,.0f} ({min(values):,.0f}–{max(values):,.0f}) | "
-                     f"{np.median(values) / baseline:.2f} |")
+        lines.append(f"| {name} | {median_and_range(values)} | {np.median(values) / baseline:.2f} |")
     lines += [
         "",
         "Size and accuracy on the 10,000 test images (LiteRT interpreter, one image at a time, one thread); "
@@ -124,7 +124,7 @@ def report(speeds, figures):
         "|---|---|---:|---:|---:|---:|",
     ]
     for (model_name, kind), (parameters, size, accuracy, milliseconds) in figures.items():
-        latency = f"{np.median(milliseconds):.3f} ({min(milliseconds):.3f}–{max(milliseconds):.3f})" if milliseconds else ""
+        latency = median_and_range(milliseconds, "{:.3f}") if milliseconds else ""
         lines.append(f"| {model_name} | {kind} | {parameters:,} | {size / 1024:,.0f} | {accuracy:.4f} | {latency} |")
     return "\n".join(lines) + "\n"
 
