@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: series publish test test-oldest benchmark ablation data lab clean
+.PHONY: series publish module release test test-oldest benchmark ablation data lab clean
 
 # The oldest TensorFlow and Keras the notebooks support: Colab's announced runtime.
 OLDEST_TENSORFLOW := 2.19.0
@@ -14,6 +14,13 @@ series: data  ## run every notebook in order, full mode, saving outputs and mode
 
 publish: $(BIN)/.installed  ## after make series: copy its models to models/published/, record their SHA-256
 	$(BIN)/python -m tools.publish_models
+
+module: $(BIN)/.installed  ## copy the definitions that notebooks mark `# @save` into notebooks/fmnist_series.py
+	$(BIN)/python -m tools.export_module
+
+release: $(BIN)/.installed  ## make release VERSION=v2.0.0: write the release tag and fmnist_series.py's SHA-256 everywhere
+	@test -n "$(VERSION)" || (echo "usage: make release VERSION=vMAJOR.MINOR.PATCH"; exit 2)
+	$(BIN)/python -m tools.release $(VERSION)
 
 test: data  ## run the test suite: unit tests, then every notebook in quick mode under nbval
 	$(BIN)/python -m pytest

@@ -8,9 +8,11 @@ from pathlib import Path
 # FMNIST_QUICK=0 pytest checks the full lesson instead (it takes as long as `make series`).
 os.environ.setdefault("FMNIST_QUICK", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # for the tests that import Keras themselves
-# The notebooks download missing models from the series' published files; the tests never reach
-# the internet: this address refuses at once, so a missing model is trained (quickly) instead.
-# tests/test_published_models.py serves the published files from its own local server.
+# The notebooks download missing models (and, opened alone, fmnist_series.py) from the series' release;
+# the tests never reach the internet: this address refuses at once, so a missing model is trained
+# (quickly) instead. tests/test_published_models.py serves a checkout from its own local server.
+# FMNIST_MODELS_URL is the older variable that notebooks 10 and 12 read until they use fmnist_series.py.
+os.environ.setdefault("FMNIST_SERIES_URL", "http://127.0.0.1:9/")
 os.environ.setdefault("FMNIST_MODELS_URL", "http://127.0.0.1:9/")
 
 

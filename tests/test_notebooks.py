@@ -1,7 +1,6 @@
 """Checks on the notebooks themselves; nbval (see pyproject.toml) executes them."""
 
 import re
-import shutil
 import subprocess
 import sys
 from collections import defaultdict
@@ -9,14 +8,14 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
+import fmnist_series
 from tools.normalize_notebooks import normalized
-from tools.notebook_code import NOTEBOOKS, load_definitions, notebook_path, shared_definitions
+from tools.notebook_code import NOTEBOOKS, shared_definitions
 
 ROOT = Path(__file__).parent.parent
 COLAB_PREFIX = "https://colab.research.google.com/github/"
-PLUMBING = {"setup", "config", "recap", "recap-better", "recap-photos", "keep-in-drive"}
+PLUMBING = {"setup", "config", "recap-better", "recap-photos", "keep-in-drive"}
 
 
 def test_the_series_is_there():
@@ -26,7 +25,7 @@ def test_the_series_is_there():
 
 
 def test_repeated_definitions_are_identical_in_every_notebook():
-    """Each notebook repeats what it needs from earlier ones; the copies must not drift apart."""
+    """Notebooks 03 and 09-12 still repeat what they need from earlier ones; the copies must not drift apart."""
     versions = defaultdict(lambda: defaultdict(list))
     for path in NOTEBOOKS:
         for name, source in shared_definitions(path):
@@ -44,13 +43,14 @@ def test_notebook_is_a_lesson(path):
     assert notebook.metadata.kernelspec.name == "python3"
     first, last = notebook.cells[0].source, notebook.cells[-1].source
     assert first.startswith(f"# {path.name[:2]} · "), "a numbered title"
-    badges = re.findall(re.escape(COLAB_PREFIX) + r"[\w.-]+/[\w.-]+/blob/main/(\S+?)\)", first)
-    assert badges == [f"notebooks/{path.name}"], "one Colab badge, pointing at this notebook"
+    badges = re.findall(re.escape(COLAB_PREFIX) + rf"[\w.-]+/[\w.-]+/blob/{fmnist_series.RELEASE}/(\S+?)\)", first)
+    assert badges == [f"notebooks/{path.name}"], "one Colab badge, pointing at this notebook in the release"
     assert "**Needs:**" in first and "**Makes:**" in first
     assert "## What we learned" in last
     following = NOTEBOOKS[NOTEBOOKS.index(path) + 1 :][:1]
     for name in (other.name for other in following):
-        assert f"({name})" in last, f"links the next notebook, {name}"
+        next_url = f"{COLAB_PREFIX}{fmnist_series.REPOSITORY}/blob/{fmnist_series.RELEASE}/notebooks/{name}"
+        assert f"({next_url})" in last, f"links the next notebook, {name}, in Colab"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
@@ -115,22 +115,15 @@ def test_readme_lists_every_notebook():
         assert f"notebooks/{path.name}" in readme
 
 
-def save_atomically_from_the_notebooks():
-    """The `save_atomically` helper, exactly as the notebooks define it."""
-    return load_definitions(notebook_path(3), "save_atomically")["save_atomically"]
-
-
 def test_save_replaces_the_file_in_one_step(tmp_path):
-    save_atomically = save_atomically_from_the_notebooks()
     target = tmp_path / "history.json"
     target.write_text("old")
-    save_atomically(target, lambda path: path.write_text("new"))
+    fmnist_series.save_atomically(target, lambda path: path.write_text("new"))
     assert target.read_text() == "new"
     assert [path.name for path in tmp_path.iterdir()] == ["history.json"]
 
 
 def test_interrupted_save_keeps_the_previous_file(tmp_path):
-    save_atomically = save_atomically_from_the_notebooks()
     target = tmp_path / "lesson_cnn.keras"
     target.write_bytes(b"the good model")
 
@@ -139,24 +132,6 @@ def test_interrupted_save_keeps_the_previous_file(tmp_path):
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        save_atomically(target, interrupted_write)
+        fmnist_series.save_atomically(target, interrupted_write)
     assert target.read_bytes() == b"the good model"
     assert [path.name for path in tmp_path.iterdir()] == ["lesson_cnn.keras"]
-
-
-# Every notebook that needs the trained model gets it from the same recap cell (see
-# test_repeated_definitions_are_identical_in_every_notebook), so one of them stands for all:
-# 13, which also writes the .h5 file that 05 would have written. test_papermill.py runs 14 alone.
-@pytest.mark.parametrize("path", [notebook_path(13)], ids=lambda path: path.stem)
-def test_notebook_runs_alone_in_an_empty_folder(path, tmp_path):
-    """As in Colab, offline: no models/, no other notebook and no download; it must train what it needs itself."""
-    alone = tmp_path / path.name
-    shutil.copy(path, alone)
-    notebook = nbformat.read(alone, as_version=4)
-    NotebookClient(notebook, timeout=600, kernel_name="python3",
-                   resources={"metadata": {"path": str(tmp_path)}}).execute()
-    printed = "".join(output.get("text", "") for cell in notebook.cells for output in cell.get("outputs", []))
-    assert "No trained model in models/quick/: downloading" in printed
-    assert "Could not download lesson_history.json" in printed  # conftest.py points the download nowhere
-    assert "Training it here instead" in printed
-    assert (tmp_path / "models" / "quick" / "lesson_cnn.keras").is_file()

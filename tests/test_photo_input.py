@@ -5,14 +5,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from fmnist_series import MAX_IMAGE_PIXELS, PhotoError, build_lesson_cnn, photo_to_model_input
 from tools.notebook_code import load_definitions, notebook_path
 
-CODE = load_definitions(
-    notebook_path(14),
-    "PhotoError", "open_photo", "to_grayscale", "photo_to_model_input", "render_as_photo", "on_background",
-    "MAX_IMAGE_PIXELS", "EXIF_ORIENTATION",
-)
-PhotoError, photo_to_model_input = CODE["PhotoError"], CODE["photo_to_model_input"]
+CODE = load_definitions(notebook_path(14), "render_as_photo", "on_background", "EXIF_ORIENTATION")
 render_as_photo, on_background = CODE["render_as_photo"], CODE["on_background"]
 EXIF_ORIENTATION = CODE["EXIF_ORIENTATION"]
 
@@ -61,7 +57,7 @@ def test_truncated_jpeg(tmp_path, photo):
 
 
 def test_decompression_bomb(tmp_path):
-    side = int(CODE["MAX_IMAGE_PIXELS"] ** 0.5) + 100
+    side = int(MAX_IMAGE_PIXELS ** 0.5) + 100
     Image.new("1", (side, side)).save(tmp_path / "bomb.png")
     assert (tmp_path / "bomb.png").stat().st_size < 1_000_000, "a small file that claims a huge image"
     check_message(tmp_path, "bomb.png", None, "the image is too large to process safely")
@@ -122,7 +118,6 @@ def test_exif_rotation_is_applied(tmp_path, photo):
 @pytest.fixture(scope="module")
 def quickly_trained_model():
     """The lesson CNN after one quick epoch: enough to compare two inputs' classes."""
-    build_lesson_cnn = load_definitions(notebook_path(2), "build_lesson_cnn")["build_lesson_cnn"]
     (x_train, y_train), _ = keras.datasets.fashion_mnist.load_data()
     keras.utils.set_random_seed(42)
     model = build_lesson_cnn()

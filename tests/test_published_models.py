@@ -1,6 +1,6 @@
 """The published models: what the notebooks download, how they check it, and what they do when that fails.
 
-A local HTTP server on 127.0.0.1 stands in for GitHub; FMNIST_MODELS_URL points the notebooks at it.
+A local HTTP server on 127.0.0.1 stands in for GitHub; FMNIST_SERIES_URL points the notebooks at it.
 """
 
 import functools
@@ -16,12 +16,14 @@ import nbformat
 import numpy as np
 import pytest
 from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
 
-from tools.notebook_code import load_definitions, notebook_path
+import fmnist_series
+from tools.notebook_code import notebook_path
+from tools.release import setup_cell, sha256
 
 ROOT = Path(__file__).parent.parent
 PUBLISHED = ROOT / "models" / "published"
-LESSON_FILES = ["lesson_cnn.weights.h5", "lesson_history.json"]
 
 
 class FileServer(http.server.SimpleHTTPRequestHandler):
@@ -54,104 +56,134 @@ def server(tmp_path):
     httpd.server_close()
 
 
-def notebook_downloader(base_url, models_dir):
-    """`download_published` exactly as the notebooks define it, pointed at `base_url`."""
-    code = load_definitions(notebook_path(4), "PUBLISHED_MODELS_URL", "download_published")
-    code.update(PUBLISHED_MODELS_URL=base_url, MODELS_DIR=models_dir)
-    return code["download_published"]
+def published_at(served, name, data):
+    """Put `data` where the series publishes `name`, in the folder that the server serves."""
+    folder = served / "models" / "published"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(data)
 
 
-def sha256(data):
-    return hashlib.sha256(data).hexdigest()
+def downloader(base_url, monkeypatch, name, data):
+    """The shared module's `download_published`, pointed at `base_url`, expecting `data` for `name`."""
+    monkeypatch.setattr(fmnist_series, "SERIES_URL", base_url)
+    monkeypatch.setitem(fmnist_series.PUBLISHED_SHA256, name, hashlib.sha256(data).hexdigest())
+    return fmnist_series.download_published
 
 
-def test_a_download_that_matches_its_sha256_lands_in_place(server, tmp_path, capsys):
+def test_a_download_that_matches_its_sha256_lands_in_place(server, tmp_path, capsys, monkeypatch):
     served, url, _ = server
-    (served / "lesson_history.json").write_text('{"accuracy": [0.9]}')
+    published_at(served, "lesson_history.json", b'{"accuracy": [0.9]}')
     models = tmp_path / "models"
     models.mkdir()
-    download = notebook_downloader(url, models)
-    assert download("lesson_history.json", sha256(b'{"accuracy": [0.9]}'), models / "lesson_history.json")
+    download = downloader(url, monkeypatch, "lesson_history.json", b'{"accuracy": [0.9]}')
+    assert download("lesson_history.json", models / "lesson_history.json")
     assert (models / "lesson_history.json").read_text() == '{"accuracy": [0.9]}'
     assert [path.name for path in models.iterdir()] == ["lesson_history.json"], "no temporary folder left"
     assert "its SHA-256 matches" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("damage", ["corrupted", "cut short", "missing on the server", "no server"])
-def test_a_bad_download_is_refused_and_leaves_nothing(server, tmp_path, capsys, damage):
+def test_a_bad_download_is_refused_and_leaves_nothing(server, tmp_path, capsys, damage, monkeypatch):
     served, url, handler = server
     good = b"the published model, byte for byte" * 1000
-    (served / "lesson_cnn.keras").write_bytes(good[:-1] + b"!" if damage == "corrupted" else good)
+    published_at(served, "lesson_cnn.keras", good[:-1] + b"!" if damage == "corrupted" else good)
     if damage == "cut short":
         handler.cut_short.add("lesson_cnn.keras")
     if damage == "missing on the server":
-        (served / "lesson_cnn.keras").unlink()
+        (served / "models" / "published" / "lesson_cnn.keras").unlink()
     if damage == "no server":
         url = "http://127.0.0.1:9/"  # the discard port: the connection is refused
     models = tmp_path / "models"
     models.mkdir()
-    download = notebook_downloader(url, models)
-    assert not download("lesson_cnn.keras", sha256(good), models / "lesson_cnn.keras")
+    download = downloader(url, monkeypatch, "lesson_cnn.keras", good)
+    assert not download("lesson_cnn.keras", models / "lesson_cnn.keras")
     assert list(models.iterdir()) == [], "neither the file nor a temporary folder is left"
     assert "Could not download lesson_cnn.keras" in capsys.readouterr().out
 
 
-def published_constants():
-    """The notebooks' *_SHA256 constants, by name, checked to be the same in every notebook."""
-    return {name: load_definitions(notebook_path(number), name)[name]
-            for number, name in [(4, "LESSON_CNN_SHA256"), (4, "LESSON_HISTORY_SHA256"), (15, "BETTER_CNN_SHA256")]}
-
-
-def test_the_published_files_match_the_notebooks_and_models_readme():
-    constants = published_constants()
-    files = {"LESSON_CNN_SHA256": "lesson_cnn.weights.h5", "LESSON_HISTORY_SHA256": "lesson_history.json",
-             "BETTER_CNN_SHA256": "better_cnn.weights.h5"}
-    for constant, name in files.items():
-        assert constants[constant] == sha256((PUBLISHED / name).read_bytes()), f"run make publish: {name}"
+def test_the_published_files_match_the_module_the_notebooks_and_models_readme():
+    for name, expected in fmnist_series.PUBLISHED_SHA256.items():
+        assert expected == sha256(PUBLISHED / name), f"run make publish: {name}"
+    # Notebooks 10 and 12 still carry their own copies of two of these until they are re-run with the module.
+    for path in [notebook_path(10), notebook_path(12)]:
+        code = "\n".join(cell.source for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code")
+        for constant, name in [("LESSON_CNN_SHA256", "lesson_cnn.weights.h5"), ("LESSON_HISTORY_SHA256", "lesson_history.json")]:
+            assert f'{constant} = "{sha256(PUBLISHED / name)}"' in code, f"{path.name}: {constant}"
     readme = (ROOT / "models" / "README.md").read_text()
     listed = dict(re.findall(r"^\| `([\w.]+)` \| [\d,]+ \| `([0-9a-f]{64})` \|$", readme, re.M))
-    assert listed == {path.name: sha256(path.read_bytes()) for path in PUBLISHED.iterdir()}
-    assert set(listed) == {"lesson_cnn.weights.h5", "lesson_history.json", "better_cnn.weights.h5", "tiny_cnn.weights.h5"}
+    assert listed == {path.name: sha256(path) for path in PUBLISHED.iterdir()}
+    assert set(listed) == set(fmnist_series.PUBLISHED_SHA256)
     assert sum(path.stat().st_size for path in PUBLISHED.iterdir()) <= 10 * 2**20, "10 MiB at most"
 
 
-def run_alone(number, folder, base_url, monkeypatch):
-    """Run notebook `number` by itself in `folder`, as in a fresh Colab runtime; return what it printed."""
-    monkeypatch.setenv("FMNIST_MODELS_URL", base_url)
+@pytest.fixture
+def checkout_url():
+    """The base URL of this checkout, served on 127.0.0.1 as GitHub serves the repository at a release."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(FileServer, directory=str(ROOT)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_port}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def run_alone(number, folder, series_url, monkeypatch):
+    """Run notebook `number` by itself in `folder`, as in a fresh Colab runtime; return the executed notebook."""
+    monkeypatch.setenv("FMNIST_SERIES_URL", series_url)
     alone = folder / notebook_path(number).name
     shutil.copy(notebook_path(number), alone)
     notebook = nbformat.read(alone, as_version=4)
     NotebookClient(notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(folder)}}).execute()
+    return notebook
+
+
+def printed(notebook):
     return "".join(output.get("text", "") for cell in notebook.cells for output in cell.get("outputs", []))
 
 
-def test_a_notebook_opened_alone_downloads_the_lesson_model_instead_of_training(server, tmp_path, monkeypatch):
-    served, url, _ = server
-    for name in LESSON_FILES:
-        shutil.copy(PUBLISHED / name, served)
+# 04 stands for the notebooks that need the lesson model; 15 needs the better CNN and 14's photo code too.
+@pytest.mark.parametrize("number", [4, 15])
+def test_a_notebook_opened_alone_downloads_the_code_and_models_it_needs(number, checkout_url, tmp_path, monkeypatch):
     folder = tmp_path / "colab"
     folder.mkdir()
-    printed = run_alone(4, folder, url, monkeypatch)
-    assert "Downloaded lesson_cnn.weights.h5" in printed and "Downloaded lesson_history.json" in printed
-    assert "Training it here" not in printed and "Epoch 1/" not in printed
+    output = printed(run_alone(number, folder, checkout_url, monkeypatch))
+    assert f"fmnist_series.py of release {fmnist_series.RELEASE}, from the series' release" in output
+    downloaded = folder / f"fmnist_series_{fmnist_series.RELEASE}" / "fmnist_series.py"
+    assert downloaded.read_bytes() == (ROOT / "notebooks" / "fmnist_series.py").read_bytes()
+    assert "Downloaded lesson_cnn.weights.h5" in output and "Downloaded lesson_history.json" in output
+    assert ("Downloaded better_cnn.weights.h5" in output) == (number == 15)
+    assert "Training it here" not in output and "Epoch 1/" not in output, "trains no earlier notebook's model"
     models = folder / "models" / "quick"
     assert (models / "lesson_history.json").read_bytes() == (PUBLISHED / "lesson_history.json").read_bytes()
-    assert sorted(path.name for path in models.iterdir()) == ["learning_curves.png", "lesson_cnn.keras", "lesson_history.json"]
 
 
-def test_published_weights_rebuild_the_better_cnn(server, tmp_path):
+def test_a_notebook_opened_alone_and_offline_stops_with_one_clear_message(tmp_path, monkeypatch):
+    folder = tmp_path / "colab"
+    folder.mkdir()
+    with pytest.raises(CellExecutionError):
+        run_alone(4, folder, "http://127.0.0.1:9/", monkeypatch)  # the discard port: refused at once
+    notebook = nbformat.read(folder / notebook_path(4).name, as_version=4)  # as saved: unexecuted
+    assert [path.name for path in folder.rglob("*") if path.is_file()] == [notebook_path(4).name], "nothing left behind"
+    client = NotebookClient(notebook, kernel_name="python3", resources={"metadata": {"path": str(folder)}})
+    with client.setup_kernel():
+        setup = next(cell for cell in notebook.cells if cell.get("id") == "setup")
+        with pytest.raises(CellExecutionError) as stopped:
+            client.execute_cell(setup, notebook.cells.index(setup))
+    message = str(stopped.value)
+    assert "SystemExit" in message and "needs fmnist_series.py of release" in message
+    assert "http://127.0.0.1:9/notebooks/fmnist_series.py into the folder of this notebook" in message
+
+
+def test_published_weights_rebuild_the_better_cnn(server, tmp_path, monkeypatch):
     """Notebook 15 rebuilds notebook 10's model from its published weights, and saves it whole."""
     served, url, _ = server
-    shutil.copy(PUBLISHED / "better_cnn.weights.h5", served)
-    code = load_definitions(notebook_path(15), "PUBLISHED_MODELS_URL", "BETTER_CNN_SHA256", "save_atomically",
-                            "download_published", "load_published_weights", "conv_bn_relu", "augmentation",
-                            "build_better_cnn")
-    code.update(PUBLISHED_MODELS_URL=url, MODELS_DIR=tmp_path)
-    path = tmp_path / "better_cnn.keras"
-    assert code["load_published_weights"]("better_cnn.weights.h5", code["BETTER_CNN_SHA256"],
-                                          code["build_better_cnn"](), path)
-    assert [child.name for child in tmp_path.iterdir() if child.name != "served"] == ["better_cnn.keras"]
-    rebuilt = code["build_better_cnn"]()
+    published_at(served, "better_cnn.weights.h5", (PUBLISHED / "better_cnn.weights.h5").read_bytes())
+    monkeypatch.setattr(fmnist_series, "SERIES_URL", url)
+    models = tmp_path / "models"
+    models.mkdir()
+    path = models / "better_cnn.keras"
+    assert fmnist_series.load_published_weights("better_cnn.weights.h5", fmnist_series.build_better_cnn(), path)
+    assert [child.name for child in models.iterdir()] == ["better_cnn.keras"]
+    rebuilt = fmnist_series.build_better_cnn()
     rebuilt.load_weights(PUBLISHED / "better_cnn.weights.h5")
     images = np.random.default_rng(0).integers(0, 256, (8, 28, 28, 1)).astype("float32")
     np.testing.assert_array_equal(keras.models.load_model(path).predict(images, verbose=0),
@@ -159,13 +191,16 @@ def test_published_weights_rebuild_the_better_cnn(server, tmp_path):
 
 
 def test_the_download_address_follows_the_colab_badges():
-    """The published files sit in the repository and branch that the notebooks' Colab badges open."""
+    """Code and models come from the repository and release that the notebooks' Colab badges open."""
     notebook = nbformat.read(notebook_path(4), as_version=4)
-    owner, repository, branch = re.search(r"colab\.research\.google\.com/github/([\w.-]+)/([\w.-]+)/blob/([\w.-]+)/",
-                                          notebook.cells[0].source).groups()
-    code = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "code")
-    default = re.search(r'"FMNIST_MODELS_URL", "([^"]+)"', code).group(1)
-    assert default == f"https://raw.githubusercontent.com/{owner}/{repository}/{branch}/models/published/"
+    owner, repository, release = re.search(r"colab\.research\.google\.com/github/([\w.-]+)/([\w.-]+)/blob/([\w.-]+)/",
+                                           notebook.cells[0].source).groups()
+    assert (f"{owner}/{repository}", release) == (fmnist_series.REPOSITORY, fmnist_series.RELEASE)
+    module = (ROOT / "notebooks" / "fmnist_series.py").read_text()
+    assert 'os.environ.get("FMNIST_SERIES_URL", f"https://raw.githubusercontent.com/{REPOSITORY}/{RELEASE}/")' in module
+    setup = next(cell.source for cell in notebook.cells if cell.get("id") == "setup")
+    assert setup == setup_cell(release, sha256(ROOT / "notebooks" / "fmnist_series.py"))
+    default = f"https://raw.githubusercontent.com/{owner}/{repository}/{release}/models/published/"
     assert f"`{default}`" in (ROOT / "models" / "README.md").read_text()
 
 

@@ -20,7 +20,8 @@ import nbformat
 import pytest
 from keras import layers
 
-from tools.notebook_code import load_definitions, notebook_path
+from fmnist_series import build_lesson_cnn
+from tools.notebook_code import notebook_path
 
 EPOCHS, TRAIN_IMAGES = 4, 1_500  # a small problem: each run takes a few seconds
 KILL_EPOCH = 2  # counted from 1; on these images, epoch 2 improves on epoch 1, so best.keras changes
@@ -129,7 +130,6 @@ def test_a_kill_at_the_end_of_an_epoch_leaves_consistent_files(kill_point, scrip
     run_dir = tmp_path / "run"
     run_dir.mkdir()
     (tmp_path / "killer.py").write_text(KILLER)
-    build_lesson_cnn = load_definitions(notebook_path(13), "build_lesson_cnn")["build_lesson_cnn"]
     keras.utils.set_random_seed(42)
     build_lesson_cnn().save(run_dir / "initial.keras")
     may_beat_the_log = kill_point in BEST_MAY_BEAT_THE_LOG

@@ -6,8 +6,9 @@ A notebook opened alone (in Colab, say) downloads a missing model's weights from
 on GitHub, checks them against the SHA-256 written into its code, and rebuilds the model. Weights,
 unlike whole `.keras` files, load in every Keras 3 version the series supports (a `.keras` file
 saved by Keras 3.15 does not load in Colab's 3.10). This script writes the files
-and those hashes: into the notebooks' `*_SHA256` constants (nothing else in a notebook changes)
-and into the table of models/README.md. Run it, then commit the three together.
+and those hashes: into PUBLISHED_SHA256 in notebooks/fmnist_series.py, into the `*_SHA256` constants
+that notebooks 10 and 12 still carry (nothing else in a notebook changes) and into the table of
+models/README.md. Then run `make release` (the module's own SHA-256 changed) and commit it all together.
 
 The lesson model's weights keep Adam's state, which notebook 05 shows; the better and tiny CNNs
 are published without it (the notebooks only predict with them), which keeps them small.
@@ -84,6 +85,15 @@ def publish(name, source_name):
     return target
 
 
+def set_hash_in_module(name, digest):
+    """Rewrite the entry of `name` in the shared module's PUBLISHED_SHA256; True when it changed."""
+    module = ROOT / "notebooks" / "fmnist_series.py"
+    text = module.read_text()
+    updated = re.sub(rf'^(    "{re.escape(name)}": )"[0-9a-f]*",$', rf'\g<1>"{digest}",', text, count=1, flags=re.M)
+    module.write_text(updated)
+    return updated != text
+
+
 def set_constant_in_notebooks(constant, value):
     """Rewrite the line `CONSTANT = "..."` in every notebook's code; return the notebooks changed."""
     line = re.compile(rf'^{constant} = "[^"]*"$', re.M)
@@ -109,12 +119,11 @@ def main():
     for name, (source_name, constant) in PUBLISHED.items():
         path = publish(name, source_name)
         digest = sha256(path)
+        print(f"{name}: {digest} ({'rewritten' if set_hash_in_module(name, digest) else 'unchanged'} in fmnist_series.py)")
         rows.append(f"| `{name}` | {path.stat().st_size:,} | `{digest}` |")
         if constant:
             changed = set_constant_in_notebooks(constant, digest)
-            print(f"{name}: {digest} ({constant} {f'rewritten in {len(changed)} notebooks' if changed else 'unchanged'})")
-        else:
-            print(f"{name}: {digest}")
+            print(f"  {constant} {f'rewritten in {len(changed)} notebooks' if changed else 'unchanged in the notebooks'}")
     for stale in set(PUBLISHED_DIR.iterdir()) - {PUBLISHED_DIR / name for name in PUBLISHED}:
         print(f"removing {stale.name}, which is no longer published")
         stale.unlink()
