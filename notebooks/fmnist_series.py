@@ -230,6 +230,624 @@ def load_better_model():
 
 
 # ---------------------------------------------------------------------------------------------------
+# Exercises: each notebook's `q1, q2, q3 = series.exercises(NN)`, then `q1.check()`, `q1.hint()`,
+# `q1.solution()`. A check reads the reader's answer from the notebook, never raises, trains nothing,
+# and explains a wrong answer with the reader's own numbers.
+# ---------------------------------------------------------------------------------------------------
+
+
+class Blank:
+    """The blank `____` that an exercise asks the reader to replace."""
+
+    def __repr__(self):
+        return "____"
+
+
+____ = Blank()
+
+
+class NotAttempted(Exception):
+    """Raised inside a check when the answer is still the blank."""
+
+
+class Wrong(Exception):
+    """Raised inside a check with the sentence that says what is wrong."""
+
+
+class Verdict:
+    """A coloured line in Jupyter and Colab, plain text in a terminal."""
+
+    STYLES = {"Correct": "#1a7f37", "Incorrect": "#cf222e", "Not attempted": "#57606a", "Hint": "#9a6700",
+              "Solution": "#0969da"}
+
+    def __init__(self, label, text, code=None):
+        self.label, self.text, self.code = label, text, code
+
+    def __repr__(self):
+        return f"{self.label}: {self.text}" + (f"\n{self.code}" if self.code else "")
+
+    def _repr_html_(self):
+        import html
+
+        code = f"<pre>{html.escape(self.code)}</pre>" if self.code else ""
+        return (f'<div><span style="color:{self.STYLES[self.label]};font-weight:bold">{self.label}:</span> '
+                f"{html.escape(self.text)}{code}</div>")
+
+
+def _show(verdict):
+    try:
+        from IPython.display import display
+    except ImportError:
+        print(repr(verdict))
+        return verdict
+    display(verdict)
+    return verdict
+
+
+def answer(namespace, name):
+    """The reader's value of `name`; NotAttempted while it is the blank or missing."""
+    value = namespace.get(name, ____)
+    if value is ____:
+        raise NotAttempted(f"replace the ____ in `{name} = ____` with your answer, run the cell, then check again.")
+    return value
+
+
+def called(function, *arguments):
+    """The reader's function called on `arguments`; NotAttempted while it still returns the blank."""
+    result = function(*arguments)
+    if result is ____:
+        raise NotAttempted("your function still returns ____: write its body, run the cell, then check again.")
+    return result
+
+
+def expect_number(value, name):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise Wrong(f"`{name}` should be a number; yours is {value!r}.")
+    return float(value)
+
+
+class Exercise:
+    """One exercise: `check()` grades the answer in the notebook, `hint(level)` helps, `solution()` shows one."""
+
+    def __init__(self, label, check, hints, solution):
+        self.label, self._check, self.hints, self._solution = label, check, hints, solution
+
+    def __repr__(self):
+        return f"Exercise {self.label}: q.check(), q.hint(), q.solution()"
+
+    def check(self):
+        namespace = sys._getframe(1).f_globals  # the notebook that called check()
+        try:
+            message = self._check(namespace)
+        except NotAttempted as blank:
+            return _show(Verdict("Not attempted", str(blank)))
+        except Wrong as wrong:
+            return _show(Verdict("Incorrect", str(wrong)))
+        except Exception as error:  # the reader's code failed: say how, never a traceback
+            return _show(Verdict("Incorrect", f"running your answer raised {type(error).__name__}: {error}"))
+        return _show(Verdict("Correct", message))
+
+    def hint(self, level=1):
+        level = min(max(int(level), 1), len(self.hints))
+        more = f" (hint {level} of {len(self.hints)}" + (f"; hint({level + 1}) gives the next)" if level < len(self.hints)
+                                                          else ")")
+        return _show(Verdict("Hint", self.hints[level - 1] + more))
+
+    def solution(self):
+        return _show(Verdict("Solution", "one way to do it:", self._solution.strip("\n")))
+
+
+def exercises(notebook):
+    """The exercises of notebook `notebook` (a number), in order."""
+    return [Exercise(f"{notebook:02d}.{index}", *parts) for index, parts in enumerate(_EXERCISES[notebook](), start=1)]
+
+
+def _fashion_mnist():
+    """Fashion-MNIST as `load_data()` returns it, read once."""
+    if not hasattr(_fashion_mnist, "data"):
+        _fashion_mnist.data = keras.datasets.fashion_mnist.load_data()
+    return _fashion_mnist.data
+
+
+def _compare(value, expected, name, tolerance=0, mistakes=()):
+    """Right when `value` is `expected` within `tolerance`; else the sentence of the first mistake it matches."""
+    number = expect_number(value, name)
+    if abs(number - expected) <= tolerance:
+        return number
+    for mistaken, sentence in mistakes:
+        if abs(number - mistaken) <= max(tolerance, 1e-9):
+            raise Wrong(f"your {name} is {value:,}: {sentence}" if isinstance(value, (int, np.integer))
+                        else f"your {name} is {number:.4g}: {sentence}")
+    raise Wrong(f"your {name} is {number:,.4g}, which is not it. The hints help.")
+
+
+def _exercises_01():
+    def maximum_pixel(namespace):
+        _compare(answer(namespace, "maximum_pixel"), 255, "maximum_pixel", mistakes=[
+            (1, "that is the largest value after scaling to 0-1; the raw images hold whole numbers 0 to 255."),
+            (256, "a uint8 value cannot exceed 255: 256 levels, from 0 to 255.")])
+        return "the raw images store each pixel as a uint8, 0 (black) to 255 (white)."
+
+    def validation_counts(namespace):
+        counts = np.asarray(answer(namespace, "validation_counts"))
+        (x_train, y_train), (_, y_test) = _fashion_mnist()
+        expected = np.bincount(y_train[48_000:], minlength=10)
+        if counts.shape != (10,):
+            raise Wrong(f"`validation_counts` should hold 10 counts, one per class; yours has shape {counts.shape}.")
+        if np.array_equal(counts, expected):
+            return f"from {expected.min():,} to {expected.max():,} images a class: close to balanced, not exactly."
+        for wrong, sentence in [(np.bincount(y_train[:12_000], minlength=10), "those are the first 12,000 images; "
+                                 "validation_split=0.2 takes the last 20 % of the training arrays."),
+                                (np.bincount(y_train, minlength=10), "those are all 60,000 training images."),
+                                (np.bincount(y_test, minlength=10), "those are the test images, which wait for 06.")]:
+            if np.array_equal(counts, wrong):
+                raise Wrong(f"your counts sum to {counts.sum():,}: {sentence}")
+        raise Wrong(f"your counts sum to {counts.sum():,}; the validation split has 12,000 images.")
+
+    def mean_brightness(namespace):
+        (x_train, _), _ = _fashion_mnist()
+        expected = float(x_train.mean() / 255)
+        _compare(answer(namespace, "mean_brightness"), expected, "mean_brightness", 1e-4, mistakes=[
+            (float(x_train.mean()), "that is on the 0-255 scale; the exercise asks for 0-1, so divide by 255."),
+            (float(_fashion_mnist()[1][0].mean() / 255), "that is the test set's mean; use x_train.")])
+        return f"{expected:.4f}: most pixels are black background, so the mean is far below 0.5."
+
+    return [
+        (maximum_pixel, ["The output of the 'Pixel values' cell prints the range.", "It is the largest value a uint8 holds."],
+         "maximum_pixel = int(x_train.max())"),
+        (validation_counts, ["Keras' validation_split=0.2 keeps the last 20 % of the arrays for validation.",
+                             "The last 12,000 labels are y_train[48_000:].",
+                             "np.bincount(labels, minlength=10) counts each class."],
+         "validation_counts = np.bincount(y_train[48_000:], minlength=10)"),
+        (mean_brightness, ["x_train.mean() averages every pixel of every image.", "Pixels run from 0 to 255."],
+         "mean_brightness = x_train.mean() / 255"),
+    ]
+
+
+def _exercises_02():
+    def conv_parameters(namespace):
+        layer = layers.Conv2D(64, 3)
+        layer.build((None, 28, 28, 32))
+        expected = layer.count_params()
+        _compare(answer(namespace, "conv_parameters"), expected, "conv_parameters", mistakes=[
+            (3 * 3 * 32 * 64, "that counts the kernel weights; each of the 64 filters also has one bias."),
+            (3 * 3 * 64 + 64, "that is a convolution on 1 input channel; each filter spans all 32 channels."),
+            (3 * 3 * 32, "that is one filter without its bias; there are 64 filters.")])
+        return f"Keras builds the layer and counts {expected:,}: 3 × 3 × 32 weights and 1 bias for each of 64 filters."
+
+    def feature_model(namespace):
+        model = answer(namespace, "feature_model")
+        if not isinstance(model, keras.Model):
+            raise Wrong(f"`feature_model` should be a Keras model; yours is a {type(model).__name__}.")
+        output = model(np.zeros((2, 28, 28, 1), dtype="float32"))
+        shape = tuple(output.shape[1:])
+        if shape == (13, 13, 32):
+            return "(28, 28, 1) in, (13, 13, 32) out."
+        if len(shape) != 3:
+            raise Wrong(f"your model's output has shape {shape}; a feature map has three axes: height, width, channels.")
+        height, width, channels = shape
+        if (height, width) == (26, 26):
+            raise Wrong("your output is 26×26: a 3×3 convolution with padding='valid' loses one pixel on each side; "
+                        "halve it with MaxPooling2D(2) to reach 13×13.")
+        if (height, width) == (28, 28):
+            raise Wrong("your output is 28×28: padding='same' keeps the size; use the default 'valid', then pool by 2.")
+        if (height, width) != (13, 13):
+            raise Wrong(f"your output is {height}×{width}; the exercise asks for 13×13.")
+        raise Wrong(f"your output has {channels} channels: its last convolution has {channels} filters; "
+                    "the exercise asks for 32.")
+
+    def unpooled_parameters(namespace):
+        config = build_lesson_cnn().get_config()
+        config["layers"] = [{key: value for key, value in layer.items() if key != "build_config"}  # shapes change
+                            for layer in config["layers"] if layer["class_name"] != "MaxPooling2D"]
+        expected = keras.Sequential.from_config(config).count_params()
+        _compare(answer(namespace, "unpooled_parameters"), expected, "unpooled_parameters", mistakes=[
+            (507_530, "that is the lesson CNN with its pooling layer."),
+            (24 * 24 * 64, "that is the size of the flattened feature map, not a count of parameters.")])
+        return f"{expected:,}: without pooling, Flatten passes 24 × 24 × 64 = 36,864 values to the first Dense layer."
+
+    return [
+        (conv_parameters, ["A 3×3 filter on 32 channels has 3 × 3 × 32 weights.", "Each filter adds one bias.",
+                           "64 filters: (3 × 3 × 32 + 1) × 64."], "conv_parameters = (3 * 3 * 32 + 1) * 64"),
+        (feature_model, ["A 3×3 convolution without padding turns 28×28 into 26×26.",
+                         "MaxPooling2D(2) halves 26×26 to 13×13.", "The last convolution sets the channels: 32 filters."],
+         'feature_model = keras.Sequential([\n    keras.Input(shape=(28, 28, 1)),\n'
+         '    layers.Conv2D(32, (3, 3), activation="relu"),\n'
+         "    layers.MaxPooling2D(2),\n])"),
+        (unpooled_parameters, ["Only the first Dense layer changes: its inputs are the flattened feature map.",
+                               "Without pooling the map stays 24 × 24 × 64.",
+                               "Dense(64) on 36,864 inputs has 36,864 × 64 + 64 parameters; add the other layers'."],
+         "flattened = 24 * 24 * 64  # the second convolution's output, no longer pooled\n"
+         "unpooled_parameters = (3 * 3 * 1 * 16 + 16) + (3 * 3 * 16 * 64 + 64) + (flattened * 64 + 64) + (64 * 32 + 32) "
+         "+ (32 * 10 + 10)"),
+    ]
+
+
+def _exercises_04():
+    def lowest_loss_epoch(namespace):
+        history = answer(namespace, "history")
+        expected = int(np.argmin(history["val_loss"])) + 1
+        _compare(answer(namespace, "lowest_loss_epoch"), expected, "lowest_loss_epoch", mistakes=[
+            (expected - 1, "Python counts from 0, epochs from 1: add 1 to the index."),
+            (int(np.argmax(history["val_accuracy"])) + 1, "that is the epoch of the highest validation accuracy."),
+            (int(np.argmin(history["loss"])) + 1, "that is where training loss is lowest; look at val_loss.")])
+        return f"epoch {expected}: after it, validation loss trends upward."
+
+    def best_epoch(namespace):
+        function = answer(namespace, "best_epoch")
+        cases = [{"loss": [0.9, 0.5, 0.3, 0.2], "val_loss": [0.8, 0.6, 0.7, 0.9]},
+                 {"loss": [1.0, 0.8, 0.6], "val_loss": [0.5, 0.6, 0.7]},
+                 {"loss": [2.0, 1.0, 0.5, 0.4, 0.3], "val_loss": [1.5, 1.0, 0.8, 0.7, 0.75]}]
+        for case in cases:
+            expected = int(np.argmin(case["val_loss"])) + 1
+            got = called(function, case)
+            if got == expected:
+                continue
+            if got == expected - 1:
+                raise Wrong(f"for val_loss {case['val_loss']} you return {got}: an index from 0; epochs count from 1.")
+            if got == int(np.argmin(case["loss"])) + 1:
+                raise Wrong(f"for loss {case['loss']} you return {got}: the lowest training loss; use val_loss.")
+            raise Wrong(f"for val_loss {case['val_loss']} you return {got}; the lowest is at epoch {expected}.")
+        return "it finds the lowest validation loss, counting epochs from 1."
+
+    def widening_gap(namespace):
+        history = answer(namespace, "history")
+        gaps = np.asarray(history["accuracy"]) - np.asarray(history["val_accuracy"])
+        expected = int((gaps > 0.05).sum())
+        _compare(answer(namespace, "epochs_past_5_points"), expected, "epochs_past_5_points", mistakes=[
+            (int((gaps > 5).sum()), "accuracies run from 0 to 1: 5 points is 0.05."),
+            (int((-gaps > 0.05).sum()), "subtract validation accuracy from training accuracy, not the reverse.")])
+        return f"{expected} of {len(gaps)} epochs: the gap opens early and keeps widening."
+
+    return [
+        (lowest_loss_epoch, ["The 'Where validation stops improving' cell prints it.",
+                             "np.argmin(history['val_loss']) gives its index, from 0."],
+         'lowest_loss_epoch = int(np.argmin(history["val_loss"])) + 1'),
+        (best_epoch, ["Look at history['val_loss'], not at 'loss'.", "np.argmin finds the index of the lowest value.",
+                      "Epochs count from 1; indexes from 0."],
+         'def best_epoch(history):\n    return int(np.argmin(history["val_loss"])) + 1'),
+        (widening_gap, ["Subtract the two lists as NumPy arrays: training minus validation accuracy.",
+                        "5 points of accuracy is 0.05.", "(gaps > 0.05).sum() counts the epochs."],
+         'gaps = np.array(history["accuracy"]) - np.array(history["val_accuracy"])\n'
+         "epochs_past_5_points = int((gaps > 0.05).sum())"),
+    ]
+
+
+def _exercises_05():
+    def reloaded_model(namespace):
+        model, reloaded = answer(namespace, "model"), answer(namespace, "reloaded")
+        if not isinstance(reloaded, keras.Model):
+            raise Wrong(f"`reloaded` should be a Keras model, as keras.models.load_model returns; yours is a "
+                        f"{type(reloaded).__name__}.")
+        if reloaded is model:
+            raise Wrong("`reloaded` is `model` itself, not a copy read back from the file.")
+        images = _fashion_mnist()[1][0][:16, ..., np.newaxis]
+        different = int((model.predict(images, verbose=0) != reloaded.predict(images, verbose=0)).sum())
+        if different:
+            raise Wrong(f"{different} of {16 * 10} probabilities differ from the model's: did you save the trained "
+                        "model, or build a new one?")
+        return "its 160 probabilities on 16 test images equal the model's, bit for bit."
+
+    def resumable_format(namespace):
+        choice = str(answer(namespace, "resumable_format")).strip().lower().lstrip(".")
+        if choice == "keras":
+            return ".keras keeps Adam's state, and training continues where it stopped."
+        explanations = {"h5": "Keras 3 loads an .h5 model's optimizer in a state that cannot train further; notebook 13 "
+                              "shows the error and the compile=False workaround.",
+                        "pkl": "the pickle holds the history, numbers only, no weights.",
+                        "pickle": "the pickle holds the history, numbers only, no weights.",
+                        "json": "the JSON file holds the history, numbers only, no weights."}
+        raise Wrong(explanations.get(choice, f"'{choice}' is not one of the formats in this notebook: .h5 or .keras."))
+
+    def h5_megabytes(namespace):
+        size = H5_PATH.stat().st_size
+        _compare(answer(namespace, "h5_megabytes"), size / 2**20, "h5_megabytes", 0.05, mistakes=[
+            (size / 2**10, "that is in KiB; divide by 1,024 once more."), (size, "that is in bytes.")])
+        return f"{size / 2**20:.1f} MiB: 507,530 float32 weights take 2.0 MB, and Adam's two moments as much again each."
+
+    return [
+        (reloaded_model, ["model.save(path) writes the file; keras.models.load_model(path) reads it back.",
+                          'Use a .keras path in series.MODELS_DIR, such as series.MODELS_DIR / "my_copy.keras".'],
+         'my_copy = series.MODELS_DIR / "my_copy.keras"\nmodel.save(my_copy)\nreloaded = keras.models.load_model(my_copy)'),
+        (resumable_format, ["Notebook 13 resumes a training from one of them, and shows the other fail.",
+                            "The native format of Keras 3."], 'resumable_format = "keras"'),
+        (h5_megabytes, ["The 'files' cell prints every file's size.", "path.stat().st_size is in bytes; 1 MiB is 2**20 bytes."],
+         "h5_megabytes = series.H5_PATH.stat().st_size / 2**20"),
+    ]
+
+
+def _exercises_06():
+    def recall(namespace):
+        function = answer(namespace, "recall_per_class")
+        confusion = np.array([[50, 10, 0], [5, 35, 10], [0, 20, 70]])
+        got = np.asarray(called(function, confusion), dtype=float)
+        expected = np.diag(confusion) / confusion.sum(axis=1)
+        if got.shape != (3,):
+            raise Wrong(f"for a 3-class matrix you return shape {got.shape}: recall is one number per class.")
+        if np.allclose(got, expected):
+            return "each class's right answers divided by that class's images: the row sums."
+        if np.allclose(got, np.diag(confusion) / confusion.sum(axis=0)):
+            raise Wrong(f"you return {np.round(got, 3).tolist()}: dividing by column sums gives precision; "
+                        "recall divides by the row sums, the images of each true class.")
+        raise Wrong(f"for {confusion.tolist()} you return {np.round(got, 3).tolist()}; the recalls are "
+                    f"{np.round(expected, 3).tolist()}.")
+
+    def interval(namespace):
+        function = answer(namespace, "interval_half_width")
+        expected = 1.96 * np.sqrt(0.9 * 0.1 / 10_000)
+        got = expect_number(called(function, 0.9, 10_000), "interval_half_width(0.9, 10_000)")
+        if abs(got - expected) < 1e-9:
+            return f"±{expected:.4f} at 90 % on 10,000 images: the ± of the test accuracy above."
+        if abs(got - expected / 1.96) < 1e-9:
+            raise Wrong(f"you return {got:.4f}: the standard error; a 95 % interval is 1.96 standard errors wide each way.")
+        if abs(got - 1.96 * 0.9 * 0.1 / 10_000) < 1e-9:
+            raise Wrong(f"you return {got:.2e}: take the square root of p (1 - p) / n.")
+        raise Wrong(f"for p = 0.9 and n = 10,000 you return {got:.4f}; the half-width is {expected:.4f}.")
+
+    def worst_class(namespace):
+        predicted, y_test = answer(namespace, "predicted"), answer(namespace, "y_test")
+        recalls = [(predicted[y_test == label] == label).mean() for label in range(10)]
+        precisions = [(y_test[predicted == label] == label).mean() if (predicted == label).any() else np.nan
+                      for label in range(10)]
+        expected = CLASS_NAMES[int(np.argmin(recalls))]
+        choice = answer(namespace, "worst_recalled_class")
+        if isinstance(choice, (int, np.integer)):
+            raise Wrong(f"you gave a label ({choice}); give the class name, such as {CLASS_NAMES[0]!r}.")
+        if choice == expected:
+            return f"{expected}, recall {min(recalls):.3f}: the class the confusion matrix shows most mistaken."
+        if choice == CLASS_NAMES[int(np.nanargmin(precisions))]:
+            raise Wrong(f"{choice} has the lowest precision; recall counts the images of each true class.")
+        raise Wrong(f"{choice!r} is not the class with the lowest recall in the table above.")
+
+    return [
+        (recall, ["Rows are true classes, columns predicted ones.", "The diagonal holds the right answers.",
+                  "Divide the diagonal by each row's sum."],
+         "def recall_per_class(confusion):\n    return np.diag(confusion) / confusion.sum(axis=1)"),
+        (interval, ["The standard error of an accuracy p on n images is sqrt(p (1 - p) / n).",
+                    "A 95 % interval reaches 1.96 standard errors each way."],
+         "def interval_half_width(p, n):\n    return 1.96 * np.sqrt(p * (1 - p) / n)"),
+        (worst_class, ["The per-class table prints recall in its first column.", "Give the name as the table shows it."],
+         "recalls = [(predicted[y_test == label] == label).mean() for label in range(10)]\n"
+         "worst_recalled_class = series.CLASS_NAMES[int(np.argmin(recalls))]"),
+    ]
+
+
+def _exercises_07():
+    def same_convolution(namespace):
+        function = answer(namespace, "conv2d_same")
+        rng = np.random.default_rng(0)
+        images, kernel, bias = rng.normal(size=(2, 9, 9, 3)), rng.normal(size=(3, 3, 3, 4)), rng.normal(size=4)
+        convolution = layers.Conv2D(4, 3, padding="same")
+        convolution.build((None, 9, 9, 3))
+        convolution.set_weights([kernel, bias])
+        expected = np.asarray(convolution(images.astype("float32")))
+        got = np.asarray(called(function, images, kernel, bias))
+        if got.shape == (2, 7, 7, 4):
+            raise Wrong("your output is 7×7 for a 9×9 input: a 3×3 convolution with padding='valid' loses one pixel on "
+                        "each side; 'same' pads one row and column of zeros on each side first.")
+        if got.shape != expected.shape:
+            raise Wrong(f"your output has shape {got.shape}; 'same' keeps (2, 9, 9, 4).")
+        error = float(np.abs(got - expected).max())
+        if error > 1e-4:
+            raise Wrong(f"the shape is right, but values differ from Keras' by up to {error:.3g}: pad with zeros, "
+                        "then convolve as conv2d does.")
+        return "equal to Keras' Conv2D(padding='same') on random inputs."
+
+    def pooled_size(namespace):
+        _compare(answer(namespace, "pooled_size"), 9, "pooled_size", mistakes=[
+            (10, "that is 20 / 2, a pooling of 2 with stride 2; here the window is 3."),
+            (6, "that is 20 / 3 rounded down, as if the stride were 3."), (18, "that is 20 - 3 + 1 with stride 1.")])
+        return "(20 - 3) // 2 + 1 = 9 windows fit across, as 24 became 11 in the lesson CNN."
+
+    def multiplications(namespace):
+        expected = 24 * 24 * 64 * 3 * 3 * 16
+        _compare(answer(namespace, "multiplications"), expected, "multiplications", mistakes=[
+            (26 * 26 * 64 * 3 * 3 * 16, "a 'valid' 3×3 convolution on 26×26 gives 24×24 outputs, not 26×26."),
+            (24 * 24 * 64 * 3 * 3, "each output sums over all 16 input channels too."),
+            (3 * 3 * 16 * 64, "that is the number of weights; each is used at every one of the 24 × 24 positions.")])
+        return f"{expected:,}: 24 × 24 positions, 64 filters, 3 × 3 × 16 products each."
+
+    return [
+        (same_convolution, ["'same' adds one row and column of zeros on each side of a 3×3 convolution's input.",
+                            "np.pad(images, ((0, 0), (1, 1), (1, 1), (0, 0))) pads height and width only.",
+                            "Then call conv2d, from above, on the padded images."],
+         "def conv2d_same(images, kernel, bias):\n    padded = np.pad(images, ((0, 0), (1, 1), (1, 1), (0, 0)))\n"
+         "    return conv2d(padded, kernel, bias)"),
+        (pooled_size, ["A 3-wide window at stride 2 starts at 0, 2, 4, ...", "The last start must leave room for 3 pixels.",
+                       "(size - window) // stride + 1."], "pooled_size = (20 - 3) // 2 + 1"),
+        (multiplications, ["A 3×3 'valid' convolution on 26×26 gives 24×24 outputs per filter.",
+                           "Each output is a sum of 3 × 3 × 16 products."], "multiplications = 24 * 24 * 64 * 3 * 3 * 16"),
+    ]
+
+
+def _exercises_08():
+    def stable(namespace):
+        function = answer(namespace, "stable_softmax")
+        for logits in ([[1000.0, 1001.0]], [[-1000.0, 0.0]], [[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]]):
+            logits = np.array(logits)
+            with np.errstate(all="ignore"):
+                got = np.asarray(called(function, logits), dtype=float)
+            expected = softmax(logits)
+            if got.shape != expected.shape:
+                raise Wrong(f"for logits of shape {logits.shape} you return shape {got.shape}: one probability per logit.")
+            if not np.isfinite(got).all():
+                raise Wrong(f"for {logits.tolist()} you return {got.tolist()}: exp overflows past about 709; "
+                            "subtract each row's maximum first.")
+            if not np.allclose(got, expected, atol=1e-7):
+                raise Wrong(f"for {logits.tolist()} you return {np.round(got, 4).tolist()}; softmax gives "
+                            f"{np.round(expected, 4).tolist()}. Does each row sum to 1?")
+        return "[1000, 1001] gives [0.2689, 0.7311], as [0, 1] does: softmax ignores a shift."
+
+    def bias_correction(namespace):
+        function = answer(namespace, "bias_corrected")
+        got = expect_number(called(function, 0.05, 0.9, 5), "bias_corrected(0.05, 0.9, 5)")
+        expected = 0.05 / (1 - 0.9**5)
+        if abs(got - expected) < 1e-9:
+            return f"{expected:.4f}: early averages are pulled towards their zero start, and this undoes it."
+        if abs(got - 0.05 / (1 - 0.9)) < 1e-9:
+            raise Wrong(f"you return {got:.4f}: 1 - beta corrects only step 1; the correction is 1 - beta ** step.")
+        if abs(got - 0.05 * (1 - 0.9**5)) < 1e-9:
+            raise Wrong(f"you return {got:.4f}: the correction divides by 1 - beta ** step, it does not multiply.")
+        raise Wrong(f"for m = 0.05, beta = 0.9, step 5 you return {got:.4f}; the corrected value is {expected:.4f}.")
+
+    def quarter(namespace):
+        expected = -np.log(0.25)
+        _compare(answer(namespace, "loss_at_a_quarter"), expected, "loss_at_a_quarter", 1e-3, mistakes=[
+            (-np.log10(0.25), "that uses log base 10; crossentropy uses the natural log, np.log."),
+            (0.75, "1 - p is not the loss; the loss is -log(p)."), (np.log(0.25), "the loss is -log(p): mind the sign.")])
+        return f"-ln 0.25 = {expected:.3f}; a sure right answer costs 0, a sure wrong one is unbounded."
+
+    return [
+        (stable, ["np.exp(1000) is inf, and inf / inf is nan.", "softmax(x) = softmax(x - c) for any c.",
+                  "Subtract logits.max(axis=-1, keepdims=True) before exp."],
+         "def stable_softmax(logits):\n    shifted = logits - logits.max(axis=-1, keepdims=True)\n"
+         "    exponentials = np.exp(shifted)\n    return exponentials / exponentials.sum(axis=-1, keepdims=True)"),
+        (bias_correction, ["The moving average starts at 0, so early values are too small.",
+                           "After `step` steps, the weights of the average sum to 1 - beta ** step."],
+         "def bias_corrected(m, beta, step):\n    return m / (1 - beta**step)"),
+        (quarter, ["Crossentropy is -log of the probability given to the true class.", "np.log is the natural log."],
+         "loss_at_a_quarter = -np.log(0.25)"),
+    ]
+
+
+def _exercises_13():
+    def kept(namespace):
+        _compare(answer(namespace, "epochs_kept"), 4, "epochs_kept", mistakes=[
+            (5, "epoch 5 was not finished, and BackupAndRestore writes its backup at the end of an epoch."),
+            (0, "the backup of epoch 4 survives the kill; training resumes from it.")])
+        return "4: the kill loses only the unfinished part of epoch 5."
+
+    def steps_lost(namespace):
+        _compare(answer(namespace, "steps_lost"), 50, "steps_lost", mistakes=[
+            (1_050, "a backup every 100 steps means only the steps since the last backup are lost."),
+            (1_050 - 750, "with save_freq=100 the backup is written every 100 steps, not at the end of each epoch."),
+            (100, "the last backup is at step 1,000, and the kill comes 50 steps later.")])
+        return "50: the backup of step 1,000 survives; steps 1,001 to 1,050 are done again."
+
+    def which_file(namespace):
+        choice = str(answer(namespace, "file_to_resume_from")).strip().lower()
+        if choice == "backup":
+            return "the backup holds the weights, Adam's state and the epoch counter of the last finished epoch."
+        explanations = {"best": "the best model holds the weights of the best epoch, which may be earlier; resuming "
+                                "from it would repeat epochs and lose Adam's progress since.",
+                        "csv": "the CSV log holds numbers per epoch, no weights: it tells you what was done, not how to go on."}
+        raise Wrong(explanations.get(choice, f"'{choice}' is none of the three: answer 'backup', 'best' or 'csv'."))
+
+    return [
+        (kept, ["BackupAndRestore writes at the end of each epoch (save_freq='epoch').",
+                "Which epochs had finished when the kill came?"], "epochs_kept = 4"),
+        (steps_lost, ["With save_freq=100, backups are written at steps 100, 200, 300, ...",
+                      "The last backup before step 1,050 is at step 1,000."], "steps_lost = 1_050 - 1_000"),
+        (which_file, ["Training resumes from the file that BackupAndRestore restores by itself.",
+                      "It must hold the optimizer's state and the epoch reached."], 'file_to_resume_from = "backup"'),
+    ]
+
+
+def odd_photo_for_exercise(folder):
+    """A dark bag on a white background with a transparent border, wider than tall: an odd photo."""
+    path = Path(folder) / "odd_photo.png"
+    if not path.exists():
+        picture = Image.new("RGBA", (300, 120), (255, 255, 255, 0))
+        picture.paste(Image.new("RGBA", (260, 100), (255, 255, 255, 255)), (20, 10))
+        picture.paste(Image.new("RGBA", (120, 70), (40, 30, 20, 255)), (90, 30))
+        save_atomically(path, picture.save)
+    return path
+
+
+def _exercises_14():
+    def odd_input(namespace):
+        path = answer(namespace, "odd_photo_path")
+        got = np.asarray(answer(namespace, "odd_input"))
+        expected = photo_to_model_input(path)
+        if got.shape == (28, 28):
+            raise Wrong("your image is (28, 28): the model takes (28, 28, 1), one channel axis at the end.")
+        if got.shape != expected.shape:
+            raise Wrong(f"your input has shape {got.shape}; the model takes {expected.shape}.")
+        if np.array_equal(got, expected):
+            return "the same 28×28 image that classify() gives the model."
+        if np.array_equal(got, 255 - expected):
+            raise Wrong("your image is the negative: Fashion-MNIST garments are light on black.")
+        raise Wrong(f"your image differs from photo_to_model_input's in {int((got != expected).sum())} of 784 pixels.")
+
+    def error_class(namespace):
+        choice = answer(namespace, "error_for_an_empty_file")
+        name = choice if isinstance(choice, str) else getattr(choice, "__name__", repr(choice))
+        if name == "PhotoError":
+            return "PhotoError, a ValueError whose message names the file and what to do."
+        if name in ("ValueError", "OSError", "UnidentifiedImageError"):
+            raise Wrong(f"Pillow would raise an error like {name} on its own; the notebook catches it and raises its own "
+                        "class, with a clearer message. Which one?")
+        raise Wrong(f"{name!r} is not it: look at the 'bad input' cell's output.")
+
+    def background(namespace):
+        image = photo_to_model_input(SAMPLE_PHOTOS_DIR / "ankle_boot_rotated.jpg")
+        expected = float((image == 0).mean())
+        _compare(answer(namespace, "background_share"), expected, "background_share", 0.005, mistakes=[
+            (expected * 100, "that is a percentage; give a share from 0 to 1."),
+            (1 - expected, "that is the share of garment pixels, those above 0.")])
+        return f"{expected:.3f} of the 784 pixels are exactly 0, as the dataset's background is."
+
+    return [
+        (odd_input, ["The notebook's own function does every step.", "Pass it the path."],
+         "odd_input = series.photo_to_model_input(odd_photo_path)"),
+        (error_class, ["The 'bad input' cell prints the class of each error.", "The notebook defines its own class."],
+         'error_for_an_empty_file = "PhotoError"'),
+        (background, ['series.photo_to_model_input(series.SAMPLE_PHOTOS_DIR / "ankle_boot_rotated.jpg") gives the image.',
+                      "(image == 0).mean() is the share of pixels that are 0."],
+         'image = series.photo_to_model_input(series.SAMPLE_PHOTOS_DIR / "ankle_boot_rotated.jpg")\n'
+         "background_share = float((image == 0).mean())"),
+    ]
+
+
+def _exercises_15():
+    def ece(namespace):
+        _compare(answer(namespace, "ece_by_hand"), 0.2, "ece_by_hand", 1e-6, mistakes=[
+            (0.4, "that is the largest gap; ECE weighs each bin's gap by its share of the images."),
+            (0.1, "each bin holds half the images: weigh each gap by 1/2, not 1/4.")])
+        return "0.5 × 0.4 + 0.5 × 0.0 = 0.2."
+
+    def threshold(namespace):
+        function = answer(namespace, "threshold_at_95")
+        scores = np.arange(1, 101, dtype=float)
+        got = expect_number(called(function, scores), "threshold_at_95(1..100)")
+        expected = float(np.quantile(scores, 0.95))
+        if abs(got - expected) < 1e-9:
+            return f"{expected:.2f}: 95 % of in-distribution validation scores fall at or below it."
+        if abs(got - float(np.quantile(scores, 0.05))) < 1e-9:
+            raise Wrong(f"you return {got:.2f}, the 5th percentile: that accepts only 5 % of the garments.")
+        raise Wrong(f"for the scores 1 to 100 you return {got:.2f}; the 95th percentile is {expected:.2f}.")
+
+    def temperature(namespace):
+        got = np.asarray(answer(namespace, "probabilities_at_t2"), dtype=float)
+        expected = softmax(np.array([2.0, 0.0]) / 2)
+        if got.shape != (2,):
+            raise Wrong(f"`probabilities_at_t2` should hold two probabilities; yours has shape {got.shape}.")
+        if np.allclose(got, expected, atol=1e-3):
+            return f"{np.round(expected, 3).tolist()}: dividing by T > 1 softens the probabilities."
+        if np.allclose(got, softmax(np.array([4.0, 0.0])), atol=1e-3):
+            raise Wrong("you multiplied the logits by T; temperature scaling divides them.")
+        if np.allclose(got, softmax(np.array([2.0, 0.0])), atol=1e-3):
+            raise Wrong("that is the softmax at T = 1; divide the logits by 2 first.")
+        raise Wrong(f"your probabilities are {np.round(got, 3).tolist()}; compute softmax([2, 0] / 2).")
+
+    return [
+        (ece, ["Two bins: the two images at 0.9 and the two at 0.5.",
+               "Each bin's gap is |its accuracy - its confidence|: the 0.9 bin is right half the time.",
+               "Weigh each gap by its share of the images, 2 of 4, and add."],
+         "ece_by_hand = 2 / 4 * abs(0.5 - 0.9) + 2 / 4 * abs(0.5 - 0.5)"),
+        (threshold, ["Only in-distribution validation scores are used: no out-of-distribution data chooses it.",
+                     "np.quantile(scores, 0.95)."],
+         "def threshold_at_95(in_scores):\n    return float(np.quantile(in_scores, 0.95))"),
+        (temperature, ["Divide the logits by T, then apply softmax.", "series.softmax(np.array([2.0, 0.0]) / 2)."],
+         "probabilities_at_t2 = series.softmax(np.array([2.0, 0.0]) / 2)"),
+    ]
+
+
+_EXERCISES = {1: _exercises_01, 2: _exercises_02, 4: _exercises_04, 5: _exercises_05, 6: _exercises_06, 7: _exercises_07,
+              8: _exercises_08, 13: _exercises_13, 14: _exercises_14, 15: _exercises_15}
+
+
+# ---------------------------------------------------------------------------------------------------
 # Part 2, generated from the notebooks by `make module`: do not edit below this line.
 # ---------------------------------------------------------------------------------------------------
 

@@ -1,0 +1,137 @@
+"""Every exercise checked three ways: the blank answer, the solution, and the wrong answers that readers give."""
+
+import nbformat
+import numpy as np
+import pytest
+
+import fmnist_series
+from fmnist_series import Verdict
+from tools.notebook_code import load_definitions, notebook_path
+
+# (notebook, exercise) -> wrong answers, each with words that its message must contain
+WRONG_ANSWERS = {
+    (1, 1): [("maximum_pixel = 1", "after scaling"), ("maximum_pixel = 256", "cannot exceed 255")],
+    (1, 2): [("validation_counts = np.bincount(y_train[:12_000], minlength=10)", "first 12,000"),
+             ("validation_counts = np.bincount(y_train, minlength=10)", "all 60,000"),
+             ("validation_counts = [1, 2, 3]", "10 counts")],
+    (1, 3): [("mean_brightness = x_train.mean()", "0-255 scale"), ("mean_brightness = x_test.mean() / 255", "test set")],
+    (2, 1): [("conv_parameters = 3 * 3 * 32 * 64", "bias"), ("conv_parameters = 3 * 3 * 64 + 64", "1 input channel")],
+    (2, 2): [("feature_model = keras.Sequential([keras.Input((28, 28, 1)), layers.Conv2D(32, 3)])", "26×26"),
+             ("feature_model = keras.Sequential([keras.Input((28, 28, 1)), layers.Conv2D(32, 3, padding='same'),"
+              " layers.MaxPooling2D(2)])", "14×14"),
+             ("feature_model = keras.Sequential([keras.Input((28, 28, 1)), layers.Conv2D(16, 3), layers.MaxPooling2D(2)])",
+              "16 channels"),
+             ("feature_model = 'a CNN'", "a Keras model")],
+    (2, 3): [("unpooled_parameters = 507_530", "with its pooling layer"), ("unpooled_parameters = 24 * 24 * 64", "flattened")],
+    (4, 1): [("lowest_loss_epoch = int(np.argmin(history['val_loss']))", "counts from 0"),
+             ("lowest_loss_epoch = int(np.argmax(history['val_accuracy'])) + 1", "highest validation accuracy")],
+    (4, 2): [("def best_epoch(history):\n    return int(np.argmin(history['val_loss']))", "from 0"),
+             ("def best_epoch(history):\n    return int(np.argmin(history['loss'])) + 1", "training loss")],
+    (4, 3): [("gaps = np.array(history['accuracy']) - np.array(history['val_accuracy'])\n"
+              "epochs_past_5_points = int((gaps > 5).sum())", "0.05"),
+             ("gaps = np.array(history['val_accuracy']) - np.array(history['accuracy'])\n"
+              "epochs_past_5_points = int((gaps > 0.05).sum())", "not the reverse")],
+    (5, 1): [("reloaded = model", "itself"), ("reloaded = series.build_lesson_cnn()", "differ"),
+             ("reloaded = 'my_copy.keras'", "a Keras model")],
+    (5, 2): [("resumable_format = 'h5'", "compile=False"), ("resumable_format = 'pickle'", "no weights")],
+    (5, 3): [("h5_megabytes = series.H5_PATH.stat().st_size / 2**10", "KiB"),
+             ("h5_megabytes = series.H5_PATH.stat().st_size", "bytes")],
+    (6, 1): [("def recall_per_class(confusion):\n    return np.diag(confusion) / confusion.sum(axis=0)", "precision"),
+             ("def recall_per_class(confusion):\n    return np.diag(confusion).sum() / confusion.sum()", "one number per class")],
+    (6, 2): [("def interval_half_width(p, n):\n    return np.sqrt(p * (1 - p) / n)", "1.96"),
+             ("def interval_half_width(p, n):\n    return 1.96 * p * (1 - p) / n", "square root")],
+    (6, 3): [("worst_recalled_class = 2", "class name"), ("worst_recalled_class = 'Bag'", "lowest recall"),
+             ("worst_recalled_class = 'T-shirt/top'", "lowest precision")],
+    (7, 1): [("def conv2d_same(images, kernel, bias):\n    return conv2d(images, kernel, bias)", "7×7"),
+             ("def conv2d_same(images, kernel, bias):\n"
+              "    return conv2d(np.pad(images, ((0, 0), (1, 1), (1, 1), (0, 0)), constant_values=1), kernel, bias)",
+              "values differ")],
+    (7, 2): [("pooled_size = 10", "stride 2"), ("pooled_size = 6", "stride were 3")],
+    (7, 3): [("multiplications = 26 * 26 * 64 * 3 * 3 * 16", "24×24"), ("multiplications = 24 * 24 * 64 * 3 * 3", "16 input")],
+    (8, 1): [("def stable_softmax(logits):\n    return np.exp(logits) / np.exp(logits).sum(axis=-1, keepdims=True)",
+              "overflows"),
+             ("def stable_softmax(logits):\n    return np.exp(logits - logits.max())", "sum to 1")],
+    (8, 2): [("def bias_corrected(m, beta, step):\n    return m / (1 - beta)", "only step 1"),
+             ("def bias_corrected(m, beta, step):\n    return m * (1 - beta**step)", "not multiply")],
+    (8, 3): [("loss_at_a_quarter = -np.log10(0.25)", "natural log"), ("loss_at_a_quarter = 0.75", "1 - p")],
+    (13, 1): [("epochs_kept = 5", "not finished"), ("epochs_kept = 0", "survives")],
+    (13, 2): [("steps_lost = 1_050", "since the last backup"), ("steps_lost = 300", "not at the end of each epoch")],
+    (13, 3): [("file_to_resume_from = 'best'", "best epoch"), ("file_to_resume_from = 'csv'", "no weights")],
+    (14, 1): [("odd_input = series.photo_to_model_input(odd_photo_path)[..., 0]", "(28, 28, 1)"),
+              ("odd_input = 255 - series.photo_to_model_input(odd_photo_path)", "negative")],
+    (14, 2): [("error_for_an_empty_file = 'ValueError'", "its own class"), ("error_for_an_empty_file = 'KeyError'", "not it")],
+    (14, 3): [("image = series.photo_to_model_input(series.SAMPLE_PHOTOS_DIR / 'ankle_boot_rotated.jpg')\n"
+               "background_share = 100 * float((image == 0).mean())", "percentage"),
+              ("image = series.photo_to_model_input(series.SAMPLE_PHOTOS_DIR / 'ankle_boot_rotated.jpg')\n"
+               "background_share = float((image > 0).mean())", "garment pixels")],
+    (15, 1): [("ece_by_hand = 0.4", "largest gap"), ("ece_by_hand = 0.1", "1/2")],
+    (15, 2): [("def threshold_at_95(in_scores):\n    return float(np.quantile(in_scores, 0.05))", "only 5 %"),
+              ("def threshold_at_95(in_scores):\n    return float(np.max(in_scores))", "95th percentile")],
+    (15, 3): [("probabilities_at_t2 = series.softmax(np.array([2.0, 0.0]) * 2)", "multiplied"),
+              ("probabilities_at_t2 = series.softmax(np.array([2.0, 0.0]))", "T = 1")],
+}
+EXERCISES = [(notebook, index) for notebook in sorted(fmnist_series._EXERCISES)
+             for index in range(1, len(fmnist_series._EXERCISES[notebook]()) + 1)]
+
+
+@pytest.fixture
+def context(tmp_path, monkeypatch):
+    """What the notebooks hold where their exercises sit, small: data, a history, a model, predictions."""
+    (x_train, y_train), (x_test, y_test) = fmnist_series._fashion_mnist()
+    monkeypatch.setattr(fmnist_series, "MODELS_DIR", tmp_path)
+    h5_path = tmp_path / "lesson_cnn.h5"
+    h5_path.write_bytes(b"0" * 3_000_000)
+    monkeypatch.setattr(fmnist_series, "H5_PATH", h5_path)
+    predicted = y_test.copy()
+    predicted[y_test == 6] = 0  # every Shirt taken for a T-shirt: the worst recall (Shirt), the worst precision (T-shirt)
+    return {
+        "np": np, "keras": fmnist_series.keras, "layers": fmnist_series.layers, "series": fmnist_series,
+        "____": fmnist_series.____, "x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test,
+        "history": {"loss": [0.6, 0.35, 0.3, 0.25, 0.2, 0.1], "val_loss": [0.4, 0.3, 0.28, 0.3, 0.35, 0.4],
+                    "accuracy": [0.8, 0.88, 0.9, 0.95, 0.97, 0.99], "val_accuracy": [0.86, 0.89, 0.895, 0.89, 0.91, 0.9]},
+        "model": fmnist_series.build_lesson_cnn(), "predicted": predicted,
+        "conv2d": load_definitions(notebook_path(7), "conv2d")["conv2d"],
+        "odd_photo_path": fmnist_series.odd_photo_for_exercise(tmp_path),
+    }
+
+
+def verdict_of(code, namespace, notebook, index):
+    namespace[f"q{index}"] = fmnist_series.exercises(notebook)[index - 1]
+    exec(f"{code}\nverdict = q{index}.check()", namespace)
+    assert isinstance(namespace["verdict"], Verdict)
+    return namespace["verdict"]
+
+
+def blank_answer(notebook, index):
+    """The exercise's cell in its notebook, without its calls to check, hint and solution."""
+    cell = next(cell for cell in nbformat.read(notebook_path(notebook), as_version=4).cells
+                if cell.get("id") == f"exercise-{index}")
+    return "\n".join(line for line in cell.source.splitlines() if not line.lstrip("# ").startswith(f"q{index}."))
+
+
+@pytest.mark.parametrize(("notebook", "index"), EXERCISES)
+def test_the_blank_is_not_attempted_and_the_solution_passes(notebook, index, context):
+    assert verdict_of(blank_answer(notebook, index), dict(context), notebook, index).label == "Not attempted"
+    exercise = fmnist_series.exercises(notebook)[index - 1]
+    verdict = verdict_of(exercise._solution, dict(context), notebook, index)
+    assert verdict.label == "Correct", repr(verdict)
+    assert len(exercise.hints) >= 2 and exercise.hint(9).label == "Hint" and exercise.solution().code
+
+
+@pytest.mark.parametrize(("notebook", "index"), EXERCISES)
+def test_typical_wrong_answers_are_explained(notebook, index, context):
+    wrong_answers = WRONG_ANSWERS[(notebook, index)]
+    assert len(wrong_answers) >= 2
+    for code, words in wrong_answers:
+        verdict = verdict_of(code, dict(context), notebook, index)
+        assert verdict.label == "Incorrect" and words in verdict.text, (code, repr(verdict))
+        assert "Traceback" not in repr(verdict)
+
+
+def test_there_are_three_exercises_in_every_notebook_that_has_them():
+    assert all(len(fmnist_series._EXERCISES[notebook]()) >= 3 for notebook in fmnist_series._EXERCISES)
+
+
+def test_a_check_that_fails_inside_the_readers_code_reports_it_without_a_traceback(context):
+    verdict = verdict_of("def best_epoch(history):\n    return history['no such key']", dict(context), 4, 2)
+    assert verdict.label == "Incorrect" and "KeyError" in verdict.text
