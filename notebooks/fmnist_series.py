@@ -18,6 +18,7 @@ import math
 import os
 import sys
 import tempfile
+import time
 import warnings
 from pathlib import Path
 
@@ -52,7 +53,13 @@ def _import_keras_quietly():
 
 
 keras = _import_keras_quietly()
-from keras import layers  # noqa: E402  (after the quiet import)
+import tensorflow as tf  # noqa: E402  (after the quiet import)
+from keras import layers  # noqa: E402
+
+try:  # notebook 12's LiteRT runtime, which Colab does not preinstall (12 installs it; the benchmark uses it)
+    from ai_edge_litert.interpreter import Interpreter
+except ImportError:
+    Interpreter = None
 
 # ---------------------------------------------------------------------------------------------------
 # Part 1, written by hand.
@@ -227,6 +234,110 @@ def load_better_model():
     save_atomically(BETTER_MODEL_PATH, better.save)
     save_atomically(BETTER_HISTORY_PATH, lambda path: path.write_text(json.dumps(history)))
     return better
+
+
+# ---------------------------------------------------------------------------------------------------
+# The measurement method of notebooks 09-11 and the benchmark; 09's "How we measure" explains it.
+# ---------------------------------------------------------------------------------------------------
+
+CHECKS_PER_EPOCH = 4  # validation accuracy is checked every quarter epoch
+STALL_WINDOW = 20  # training steps per stretch, when looking for stalls
+STALL_FACTOR = 1.5  # a stretch this much slower than the run's median stretch is a stall
+
+
+class TrainingClock(keras.callbacks.Callback):
+    """Times every training step and notes the training time at which each target is first reached.
+
+    In `timed_training`, each of fit's "epochs" is a quarter epoch that ends with a validation check.
+    """
+
+    def __init__(self, batch_size, targets=(), stop_at=None):
+        super().__init__()
+        self.batch_size, self.targets, self.stop_at = batch_size, targets, stop_at
+        self.step_seconds, self.check_seconds, self.val_accuracy, self.seconds_to = [], [], [], {}
+
+    def on_train_batch_begin(self, batch, logs=None):
+        self.step_started = time.perf_counter()
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.step_seconds.append(time.perf_counter() - self.step_started)
+
+    def on_epoch_end(self, epoch, logs=None):
+        if "val_accuracy" not in logs:
+            return
+        self.check_seconds.append(sum(self.step_seconds))  # training time so far, first step included
+        self.val_accuracy.append(logs["val_accuracy"])
+        for target in self.targets:
+            if logs["val_accuracy"] >= target:
+                self.seconds_to.setdefault(target, self.check_seconds[-1])
+        if self.stop_at is not None and logs["val_accuracy"] >= self.stop_at:
+            self.model.stop_training = True
+
+    def images_per_second(self):
+        """Training speed, leaving out the first step (where TensorFlow traces its graph) and the checks."""
+        return self.batch_size * (len(self.step_seconds) - 1) / sum(self.step_seconds[1:])
+
+    def stalls(self):
+        """(first step, slowdown) of each stretch of STALL_WINDOW steps slower than STALL_FACTOR × the median one."""
+        steps = self.step_seconds[1:]
+        if len(steps) < STALL_WINDOW:
+            return []
+        starts = range(0, len(steps) - STALL_WINDOW + 1, STALL_WINDOW)
+        stretches = [np.mean(steps[start : start + STALL_WINDOW]) for start in starts]
+        median = np.median(stretches)
+        return [(start + 2, seconds / median) for start, seconds in zip(starts, stretches) if seconds > STALL_FACTOR * median]
+
+
+def training_batches(x, y, batch_size, seed):
+    """(x, y) shuffled by `seed`, anew on every pass, in batches, without end: one data order per seed."""
+    dataset = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
+    return dataset.repeat().batch(batch_size).prefetch(tf.data.AUTOTUNE)
+
+
+def timed_training(build, x, y, *, seed, validation=None, epochs=None, steps=None, batch_size=128, targets=(),
+                   stop_at=None):
+    """Seed, build a compiled model with `build()`, train it on (x, y); return its TrainingClock.
+
+    With `validation` = (x_val, y_val): train `epochs` epochs, checking validation accuracy
+    CHECKS_PER_EPOCH times per epoch, and stop early once it reaches `stop_at`. Without: train
+    `steps` steps, for the speed alone.
+    """
+    keras.utils.set_random_seed(seed)
+    model = build()
+    clock = TrainingClock(batch_size, targets, stop_at)
+    if validation is None:
+        length = dict(steps_per_epoch=steps, epochs=1)
+    else:
+        steps_per_check = math.ceil(len(x) / batch_size / CHECKS_PER_EPOCH)
+        length = dict(steps_per_epoch=steps_per_check, epochs=epochs * CHECKS_PER_EPOCH,
+                      validation_data=validation, validation_batch_size=1000)
+    # shuffle=False: the pipeline shuffles itself (and Keras would warn that it ignores shuffle=True).
+    model.fit(training_batches(x, y, batch_size, seed), shuffle=False, verbose=0, callbacks=[clock], **length)
+    return clock
+
+
+def interleaved(variants, repeats):
+    """Run each variant (a function of the seed) once per repeat, interleaved: A B C, A B C, ...
+
+    The machine's drift then hits every variant alike. Repeat r uses seed r for all of them.
+    Returns {name: [TrainingClock of each repeat]}, and prints each run with its stalls.
+    """
+    runs = {name: [] for name in variants}
+    for seed in range(repeats):
+        for name, variant in variants.items():
+            clock = variant(seed)
+            runs[name].append(clock)
+            stalls = ", ".join(f"steps {first}-{first + STALL_WINDOW - 1} at {slowdown:.1f}×"
+                               for first, slowdown in clock.stalls())
+            print(f"repeat {seed + 1}/{repeats}, {name}: {clock.images_per_second():,.0f} images/s"
+                  + (f", validation accuracy {clock.val_accuracy[-1]:.4f}" if clock.val_accuracy else "")
+                  + (f"; STALLS: {stalls}" if stalls else ""))
+    return runs
+
+
+def median_and_range(values, form="{:,.0f}"):
+    """'median (min–max)' of the values, each written with `form`."""
+    return f"{form.format(np.median(values))} ({form.format(min(values))}–{form.format(max(values))})"
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -994,6 +1105,198 @@ def compiled_better_cnn(steps_per_epoch, use_ema=True):
     optimizer = keras.optimizers.AdamW(learning_rate=cosine_schedule(steps_per_epoch), weight_decay=0.05, use_ema=use_ema)
     model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     return model
+
+
+def predict(model, images, mirror=False):
+    """Class probabilities; with `mirror`, averaged with those of each image's mirror image (test-time augmentation).
+
+    Defined in notebook 10.
+    """
+    probabilities = model.predict(images, verbose=0)
+    if mirror:
+        probabilities = (probabilities + model.predict(images[:, :, ::-1], verbose=0)) / 2
+    return probabilities
+
+
+def accuracy(probabilities, labels):
+    """The share of images whose most probable class is the label.
+
+    Defined in notebook 10.
+    """
+    return float(np.mean(np.argmax(probabilities, axis=1) == labels))
+
+
+def fixed_and_broken(before, after, labels):
+    """Images that `after` classifies right and `before` wrong, and the reverse; and whether their difference is beyond noise.
+
+    Defined in notebook 10.
+    """
+    right_before, right_after = np.argmax(before, axis=1) == labels, np.argmax(after, axis=1) == labels
+    fixed, broken = int(np.sum(right_after & ~right_before)), int(np.sum(right_before & ~right_after))
+    return fixed, broken, abs(fixed - broken) > 1.96 * math.sqrt(fixed + broken)
+
+
+def multiply_adds(layer):
+    """Multiply-adds of `layer` for one image: k·k·C_in·C_out·H·W for a convolution, inputs × units for a dense layer.
+
+    Defined in notebook 11.
+    """
+    if isinstance(layer, layers.Conv2D):
+        kernel_height, kernel_width, channels_in, channels_out = layer.kernel.shape
+        _, height, width, _ = layer.output.shape
+        return kernel_height * kernel_width * channels_in * channels_out * height * width
+    if isinstance(layer, layers.Dense):
+        return layer.kernel.shape[0] * layer.kernel.shape[1]
+    return 0
+
+
+def build_pool_first_cnn(batch_norm=False):
+    """The lesson CNN with its pooling moved before the second convolution; optionally batch-normalized.
+
+    Defined in notebook 11.
+    """
+
+    def convolution(filters):
+        if not batch_norm:
+            return [layers.Conv2D(filters, (3, 3), activation="relu")]
+        # Batch normalization brings its own shift, so the convolution needs no bias.
+        return [layers.Conv2D(filters, (3, 3), use_bias=False), layers.BatchNormalization(), layers.Activation("relu")]
+
+    return keras.Sequential(
+        [
+            keras.Input(shape=(28, 28, 1)),
+            layers.Rescaling(1.0 / 255),
+            *convolution(16),
+            layers.MaxPooling2D((2, 2)),
+            *convolution(64),
+            layers.Flatten(),
+            layers.Dense(64, activation="relu"),
+            layers.Dense(32, activation="relu"),
+            layers.Dense(10, activation="softmax"),
+        ],
+        name="pool_first_cnn_batch_norm" if batch_norm else "pool_first_cnn",
+    )
+
+
+def built_with_policy(policy, build):
+    """A model whose layers compute with `policy`; the global policy is float32 again afterwards.
+
+    Defined in notebook 11.
+    """
+    keras.mixed_precision.set_global_policy(policy)
+    try:
+        return build()
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+
+
+# Defined in notebook 11.
+def compiled(model, learning_rate=0.001, **compile_options):
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"], **compile_options)
+    return model
+
+
+def representative_images():
+    """A few hundred training images, one at a time, for the converter to calibrate the int8 scales.
+
+    Defined in notebook 12.
+    """
+    (x_train, _), _ = keras.datasets.fashion_mnist.load_data()
+    for image in x_train[:300, ..., np.newaxis]:
+        yield [image[np.newaxis].astype("float32")]
+
+
+# Defined in notebook 12.
+FULL_INTEGER = {
+    "optimizations": [tf.lite.Optimize.DEFAULT],
+    "representative_dataset": representative_images,
+    "target_spec": {"supported_ops": [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]},
+    "inference_input_type": tf.int8,
+    "inference_output_type": tf.int8,
+}
+
+
+# Defined in notebook 12.
+KERAS_EXPORTS_LITERT = tuple(int(part) for part in keras.__version__.split(".")[:2]) >= (3, 13)
+
+
+def convert_through_saved_model(model, path, **converter_options):
+    """Write `model` to the LiteRT file `path` through a SavedModel and `tf.lite.TFLiteConverter`.
+
+    Defined in notebook 12.
+    """
+    with tempfile.TemporaryDirectory() as saved_model:
+        archive = keras.export.ExportArchive()
+        archive.track(model)
+        archive.add_endpoint("serve", lambda images: model(images, training=False),  # no random flips in the file
+                             input_signature=[tf.TensorSpec((None, 28, 28, 1), tf.float32)])
+        archive.write_out(saved_model, verbose=False)
+        converter = tf.lite.TFLiteConverter.from_saved_model(saved_model)
+        converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS, tf.lite.OpsSet.SELECT_TF_OPS]
+        converter.experimental_enable_resource_variables = True
+        for name, value in converter_options.items():
+            if name == "target_spec":
+                for spec_name, spec_value in value.items():
+                    setattr(converter.target_spec, spec_name, spec_value)
+            else:
+                setattr(converter, name, value)
+        Path(path).write_bytes(converter.convert())
+
+
+def export_litert(model, path, **converter_options):
+    """Write `model` as a LiteRT file, atomically; `converter_options` go to the TensorFlow Lite converter.
+
+    Defined in notebook 12.
+    """
+    if KERAS_EXPORTS_LITERT:
+        save_atomically(path, lambda temporary: model.export(str(temporary), format="litert", verbose=False,
+                                                                    **converter_options))
+    else:
+        save_atomically(path, lambda temporary: convert_through_saved_model(model, temporary, **converter_options))
+
+
+# Defined in notebook 12.
+LATENCY_REPEATS = 3  # timed passes of each LiteRT file over the test images, interleaved
+
+
+def classify_one_at_a_time(interpreter, images):
+    """The classes a LiteRT interpreter predicts for `images`, fed one at a time, and the mean milliseconds per image.
+
+    Defined in notebook 12.
+    """
+    input_details, output_details = interpreter.get_input_details()[0], interpreter.get_output_details()[0]
+    scale, zero_point = input_details["quantization"]
+    if input_details["dtype"] == np.int8:
+        images = np.clip(np.round(images / scale + zero_point), -128, 127)
+    images = images.astype(input_details["dtype"])
+    predicted = np.empty(len(images), dtype=int)
+    started = time.perf_counter()
+    for index, image in enumerate(images):
+        interpreter.set_tensor(input_details["index"], image[np.newaxis])
+        interpreter.invoke()
+        predicted[index] = interpreter.get_tensor(output_details["index"]).argmax()
+    return predicted, (time.perf_counter() - started) * 1000 / len(images)
+
+
+def evaluate_litert(paths, images, labels):
+    """{key: (accuracy, [mean milliseconds per image of each pass])} of the LiteRT files `paths` ({key: path}).
+
+    Each file classifies all `images` LATENCY_REPEATS times, one image at a time on one thread; the
+    passes are interleaved (A B C, A B C, ...) so that the machine's drift hits every file alike.
+
+    Defined in notebook 12.
+    """
+    interpreters = {key: Interpreter(model_path=str(path), num_threads=1) for key, path in paths.items()}
+    for interpreter in interpreters.values():
+        interpreter.allocate_tensors()
+    accuracies, milliseconds = {}, {key: [] for key in paths}
+    for _ in range(LATENCY_REPEATS):
+        for key, interpreter in interpreters.items():
+            predicted, mean_milliseconds = classify_one_at_a_time(interpreter, images)
+            accuracies[key] = (predicted == labels).mean()  # the same in every pass
+            milliseconds[key].append(mean_milliseconds)
+    return {key: (accuracies[key], milliseconds[key]) for key in paths}
 
 
 # Defined in notebook 14.
