@@ -954,8 +954,212 @@ def _exercises_15():
     ]
 
 
-_EXERCISES = {1: _exercises_01, 2: _exercises_02, 4: _exercises_04, 5: _exercises_05, 6: _exercises_06, 7: _exercises_07,
-              8: _exercises_08, 13: _exercises_13, 14: _exercises_14, 15: _exercises_15}
+def _exercises_03():
+    def wrong_loss(namespace):
+        choice = answer(namespace, "error_name")
+        name = choice if isinstance(choice, str) else getattr(choice, "__name__", repr(choice))
+        model = build_lesson_cnn()
+        model.compile(optimizer="adam", loss="categorical_crossentropy")
+        (x_train, y_train), _ = _fashion_mnist()
+        try:
+            model.fit(x_train[:2, ..., np.newaxis], y_train[:2], verbose=0)
+            raised = None
+        except Exception as error:  # the point of the exercise: this fit fails
+            raised = error
+        first_line = str(raised).splitlines()[0] if raised else ""
+        if raised is not None and name == type(raised).__name__:
+            return f"Keras says: {first_line[:160]}"
+        if "crossentropy" in name:
+            raise Wrong(f"{name!r} is a loss; the exercise asks for the class of the error that fit raises.")
+        raise Wrong(f"fit raises {type(raised).__name__ if raised else 'nothing'}, not {name}: run the cell that "
+                    "tries it, and read the last line of the error.")
+
+    def total_steps(namespace):
+        model = answer(namespace, "model")
+        expected = int(model.optimizer.iterations)
+        images = TRAIN_IMAGES * 0.8
+        _compare(answer(namespace, "total_steps"), expected, "total_steps", mistakes=[
+            (math.ceil(TRAIN_IMAGES / 128) * EPOCHS, f"that counts all {TRAIN_IMAGES:,} images; validation_split "
+                                                     f"keeps 20 % aside, so fit trains on {images:,.0f}."),
+            (EPOCHS, "that is the number of epochs; each epoch takes one step per batch of 128."),
+            (math.ceil(images / 128), "that is one epoch's steps; the training ran for all its epochs.")])
+        return f"{expected:,} steps: {math.ceil(images / 128):,} batches of 128 in each of {EPOCHS} epochs."
+
+    def best_validation_epoch(namespace):
+        history = answer(namespace, "history").history
+        expected = int(np.argmax(history["val_accuracy"])) + 1
+        _compare(answer(namespace, "best_validation_epoch"), expected, "best_validation_epoch", mistakes=[
+            (expected - 1, "Python counts from 0, epochs from 1: add 1 to the index."),
+            (int(np.argmax(history["accuracy"])) + 1, "that is the best training accuracy; look at val_accuracy."),
+            (int(np.argmin(history["val_loss"])) + 1, "that is where validation loss is lowest, not where accuracy is highest.")])
+        return f"epoch {expected}, as the summary above prints."
+
+    return [
+        (wrong_loss, ["Compile a fresh model with loss='categorical_crossentropy' and fit it on two images.",
+                      "Wrap it in try/except Exception as error, and print type(error).__name__.",
+                      "categorical_crossentropy wants one-hot labels; ours are integers."],
+         'trial = series.build_lesson_cnn()\ntrial.compile(optimizer="adam", loss="categorical_crossentropy")\n'
+         "try:\n    trial.fit(x_train[:2], y_train[:2], verbose=0)\nexcept Exception as error:\n"
+         "    error_name = type(error).__name__\n    print(error_name, error)"),
+        (total_steps, ["Each epoch takes one step per batch of 128 training images.",
+                       "validation_split=0.2 leaves 80 % of the images for training.",
+                       "model.optimizer.iterations counts them for you."],
+         "total_steps = int(model.optimizer.iterations)"),
+        (best_validation_epoch, ["history.history['val_accuracy'] holds one value per epoch.",
+                                 "np.argmax gives the index, from 0."],
+         'best_validation_epoch = int(np.argmax(history.history["val_accuracy"])) + 1'),
+    ]
+
+
+def _exercises_09():
+    def learning_rate(namespace):
+        _compare(answer(namespace, "learning_rate_512"), 0.002, "learning_rate_512", 1e-9, mistakes=[
+            (0.004, "that scales the rate with the batch size itself (linear scaling); this notebook scales with its "
+                    "square root."),
+            (0.001, "that is Adam's default, unscaled: the run above shows what it costs at batch 512.")])
+        return "0.001 × √(512 / 128) = 0.002."
+
+    def steps_per_epoch(namespace):
+        _compare(answer(namespace, "steps_at_batch_32"), 1_500, "steps_at_batch_32", mistakes=[
+            (1_875, "that divides all 60,000 images; the validation split keeps 12,000 aside."),
+            (375, "that is batch 128's; batches of 32 need four times as many steps.")])
+        return "48,000 / 32 = 1,500 steps an epoch, each a quarter of batch 128's work."
+
+    def stopping(namespace):
+        function = answer(namespace, "stopping_epoch")
+        cases = [([0.5, 0.4, 0.45, 0.46, 0.47, 0.48], 3, 5), ([0.5, 0.4, 0.3, 0.2], 2, 4), ([0.3, 0.4, 0.5], 1, 2)]
+        for losses, patience, expected in cases:
+            got = called(function, losses, patience)
+            if got == expected:
+                continue
+            if got == int(np.argmin(losses)) + 1:
+                raise Wrong(f"for {losses} with patience {patience} you return {got}, the best epoch; EarlyStopping "
+                            f"trains {patience} more epochs without improvement before it stops.")
+            raise Wrong(f"for {losses} with patience {patience} you return {got}; training stops after epoch {expected}.")
+        return "it stops `patience` epochs after the last improvement, or at the end."
+
+    return [
+        (learning_rate, ["The notebook's scaled_learning_rate shows the rule.", "√(512 / 128) = 2."],
+         "learning_rate_512 = 0.001 * math.sqrt(512 / 128)"),
+        (steps_per_epoch, ["fit trains on 80 % of 60,000 images.", "One step per batch."], "steps_at_batch_32 = 48_000 // 32"),
+        (stopping, ["Track the best loss so far and the epochs since it improved.",
+                    "Stop when that count reaches `patience`; else run to the end.",
+                    "Epochs count from 1."],
+         "def stopping_epoch(val_losses, patience):\n    best, waited = float(\"inf\"), 0\n"
+         "    for epoch, loss in enumerate(val_losses, start=1):\n        if loss < best:\n            best, waited = loss, 0\n"
+         "        else:\n            waited += 1\n            if waited == patience:\n                return epoch\n"
+         "    return len(val_losses)"),
+    ]
+
+
+def _exercises_10():
+    def mcnemar(namespace):
+        function = answer(namespace, "beyond_noise")
+        for fixed, broken, expected in [(92, 62, True), (10, 5, False), (148, 160, False), (300, 222, True)]:
+            got = called(function, fixed, broken)
+            if bool(got) == expected:
+                continue
+            if (fixed > broken) == bool(got):
+                raise Wrong(f"for {fixed} fixed and {broken} broken you say {got}: any difference is not a difference "
+                            "beyond noise; compare |fixed - broken| with 1.96 √(fixed + broken).")
+            raise Wrong(f"for {fixed} fixed and {broken} broken you say {got}; |{fixed} - {broken}| = "
+                        f"{abs(fixed - broken)} against 1.96 √{fixed + broken} = {1.96 * math.sqrt(fixed + broken):.1f}.")
+        return "only the images where the two models disagree count, and their split must be lopsided enough."
+
+    def parameters(namespace):
+        expected = build_better_cnn().count_params()
+        _compare(answer(namespace, "better_parameters"), expected, "better_parameters", mistakes=[
+            (507_530, "that is the lesson CNN's count.")])
+        return f"{expected:,}: fewer than the lesson CNN, most of them in the 128-filter convolution and the dense layer."
+
+    def decay(namespace):
+        _compare(answer(namespace, "fraction_per_step"), 1e-4, "fraction_per_step", 1e-9, mistakes=[
+            (0.05, "Keras' AdamW multiplies weight_decay by the learning rate at every step."),
+            (0.002, "that is the learning rate alone; multiply by weight_decay.")])
+        return "0.05 × 0.002 = 0.0001 of each weight per step at the peak, less as the rate decays."
+
+    return [
+        (mcnemar, ["Only the images one model gets right and the other wrong count: fixed and broken.",
+                   "Without a real difference, fixed and broken are equally likely: their difference has a standard "
+                   "deviation of √(fixed + broken).", "Beyond noise: |fixed - broken| > 1.96 √(fixed + broken)."],
+         "def beyond_noise(fixed, broken):\n    return abs(fixed - broken) > 1.96 * math.sqrt(fixed + broken)"),
+        (parameters, ["The 'parameters' cell above prints it.", "build_better_cnn() builds it; count_params() counts."],
+         "better_parameters = build_better_cnn().count_params()"),
+        (decay, ["Keras' AdamW removes learning_rate × weight_decay of each weight per step.",
+                 "The peak learning rate of the cosine schedule is 0.002."], "fraction_per_step = 0.05 * 0.002"),
+    ]
+
+
+def _exercises_11():
+    def conv_cost(namespace):
+        expected = 3 * 3 * 16 * 64 * 10 * 10
+        _compare(answer(namespace, "conv_multiply_adds"), expected, "conv_multiply_adds", mistakes=[
+            (3 * 3 * 16 * 64 * 12 * 12, "a 3×3 'valid' convolution on 12×12 gives 10×10 outputs, not 12×12."),
+            (3 * 3 * 64 * 10 * 10, "each output sums over all 16 input channels."),
+            (3 * 3 * 16 * 64, "that is the kernel's weights; each is used at every output position.")])
+        return f"{expected:,}: k·k·C_in·C_out·H·W with H = W = 10."
+
+    def pooled_side(namespace):
+        _compare(answer(namespace, "output_side"), 11, "output_side", mistakes=[
+            (13, "that is the pooled map; the 3×3 convolution after it loses one pixel on each side."),
+            (24, "that is the second convolution without pooling first.")])
+        return "26 → 13 after pooling by 2, → 11 after the 3×3 convolution."
+
+    def speedup(namespace):
+        function = answer(namespace, "median_speedup")
+        baseline, variant = [3_000, 3_300, 2_400], [8_000, 8_600, 5_000]
+        got = expect_number(called(function, baseline, variant), "median_speedup")
+        expected = float(np.median(variant) / np.median(baseline))
+        if abs(got - expected) < 1e-9:
+            return f"{expected:.2f}×: the ratio of medians, which one slow run does not move."
+        if abs(got - float(np.mean(variant) / np.mean(baseline))) < 1e-9:
+            raise Wrong(f"you return {got:.3f}, the ratio of means; one stalled run pulls a mean. Use medians.")
+        if abs(got - 1 / expected) < 1e-9:
+            raise Wrong(f"you return {got:.3f}: baseline over variant; a speed-up is variant over baseline.")
+        raise Wrong(f"for these runs you return {got:.3f}; the ratio of medians is {expected:.3f}.")
+
+    return [
+        (conv_cost, ["A 'valid' 3×3 convolution on 12×12 gives 10×10.", "Multiply-adds = k·k·C_in·C_out·H·W."],
+         "conv_multiply_adds = 3 * 3 * 16 * 64 * 10 * 10"),
+        (pooled_side, ["MaxPooling2D((2, 2)) halves 26 to 13.", "A 3×3 'valid' convolution then loses 2."],
+         "output_side = 26 // 2 - 2"),
+        (speedup, ["Images per second of each repeat, for the baseline and the variant.",
+                   "np.median of each, then divide: variant over baseline."],
+         "def median_speedup(baseline, variant):\n    return float(np.median(variant) / np.median(baseline))"),
+    ]
+
+
+def _exercises_12():
+    def int8_bytes(namespace):
+        expected = answer(namespace, "final_tiny").count_params()
+        _compare(answer(namespace, "int8_weight_bytes"), expected, "int8_weight_bytes", mistakes=[
+            (4 * expected, "that is float32, 4 bytes a weight; int8 takes 1."),
+            (expected / 8, "int8 is 8 bits, which is 1 byte: one byte per weight.")])
+        return f"{expected:,} bytes of weights; the file adds its graph and scales, as the table shows."
+
+    def head(namespace):
+        _compare(answer(namespace, "head_parameters"), 650, "head_parameters", mistakes=[
+            (640, "each of the 10 units also has a bias."),
+            (7 * 7 * 64 * 10 + 10, "that is Dense(10) after Flatten on 7×7×64; global average pooling leaves 64 values.")])
+        return "64 × 10 + 10 = 650: global average pooling keeps one value per channel."
+
+    def quantize(namespace):
+        _compare(answer(namespace, "stored_int8"), -4, "stored_int8", mistakes=[
+            (6, "you left out the zero point: q = round(x / scale) + zero_point."),
+            (-8.5, "int8 stores whole numbers: round x / scale first."), (-16, "divide by the scale, do not multiply.")])
+        return "round(3.0 / 0.5) + (-10) = -4; reading it back gives (-4 - (-10)) × 0.5 = 3.0."
+
+    return [
+        (int8_bytes, ["An int8 weight takes one byte.", "final_tiny.count_params() counts the weights."],
+         "int8_weight_bytes = final_tiny.count_params()"),
+        (head, ["GlobalAveragePooling2D turns 7×7×64 into 64 values.", "Dense(10) has 64 × 10 weights and 10 biases."],
+         "head_parameters = 64 * 10 + 10"),
+        (quantize, ["q = round(x / scale) + zero_point.", "x = 3.0, scale = 0.5, zero point = -10."],
+         "stored_int8 = round(3.0 / 0.5) + (-10)"),
+    ]
+
+
+_EXERCISES = {number: globals()[f"_exercises_{number:02d}"] for number in range(1, 16)}
 
 
 # ---------------------------------------------------------------------------------------------------

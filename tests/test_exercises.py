@@ -1,5 +1,8 @@
 """Every exercise checked three ways: the blank answer, the solution, and the wrong answers that readers give."""
 
+import math
+from types import SimpleNamespace
+
 import nbformat
 import numpy as np
 import pytest
@@ -23,6 +26,11 @@ WRONG_ANSWERS = {
               "16 channels"),
              ("feature_model = 'a CNN'", "a Keras model")],
     (2, 3): [("unpooled_parameters = 507_530", "with its pooling layer"), ("unpooled_parameters = 24 * 24 * 64", "flattened")],
+    (3, 1): [("error_name = 'TypeError'", "fit raises ValueError"), ("error_name = 'categorical_crossentropy'", "is a loss")],
+    (3, 2): [("total_steps = series.EPOCHS", "number of epochs"),
+             ("total_steps = math.ceil(series.TRAIN_IMAGES / 128) * series.EPOCHS", "keeps 20 % aside")],
+    (3, 3): [("best_validation_epoch = int(np.argmax(history.history['val_accuracy']))", "counts from 0"),
+             ("best_validation_epoch = int(np.argmin(history.history['val_loss'])) + 1", "validation loss is lowest")],
     (4, 1): [("lowest_loss_epoch = int(np.argmin(history['val_loss']))", "counts from 0"),
              ("lowest_loss_epoch = int(np.argmax(history['val_accuracy'])) + 1", "highest validation accuracy")],
     (4, 2): [("def best_epoch(history):\n    return int(np.argmin(history['val_loss']))", "from 0"),
@@ -54,6 +62,24 @@ WRONG_ANSWERS = {
     (8, 2): [("def bias_corrected(m, beta, step):\n    return m / (1 - beta)", "only step 1"),
              ("def bias_corrected(m, beta, step):\n    return m * (1 - beta**step)", "not multiply")],
     (8, 3): [("loss_at_a_quarter = -np.log10(0.25)", "natural log"), ("loss_at_a_quarter = 0.75", "1 - p")],
+    (9, 1): [("learning_rate_512 = 0.004", "square root"), ("learning_rate_512 = 0.001", "unscaled")],
+    (9, 2): [("steps_at_batch_32 = 60_000 // 32", "12,000 aside"), ("steps_at_batch_32 = 375", "four times")],
+    (9, 3): [("def stopping_epoch(val_losses, patience):\n    return int(np.argmin(val_losses)) + 1", "the best epoch"),
+             ("def stopping_epoch(val_losses, patience):\n    return len(val_losses)", "stops after epoch")],
+    (10, 1): [("def beyond_noise(fixed, broken):\n    return fixed > broken", "any difference"),
+              ("def beyond_noise(fixed, broken):\n    return abs(fixed - broken) > 1.96 * (fixed + broken)", "1.96 √")],
+    (10, 2): [("better_parameters = 507_530", "lesson CNN"), ("better_parameters = 1", "not it")],
+    (10, 3): [("fraction_per_step = 0.05", "multiplies weight_decay"), ("fraction_per_step = 0.002", "learning rate alone")],
+    (11, 1): [("conv_multiply_adds = 3 * 3 * 16 * 64 * 12 * 12", "10×10"),
+              ("conv_multiply_adds = 3 * 3 * 64 * 10 * 10", "16 input")],
+    (11, 2): [("output_side = 13", "loses one pixel"), ("output_side = 24", "without pooling")],
+    (11, 3): [("def median_speedup(baseline, variant):\n    return float(np.mean(variant) / np.mean(baseline))", "means"),
+              ("def median_speedup(baseline, variant):\n    return float(np.median(baseline) / np.median(variant))",
+               "variant over baseline")],
+    (12, 1): [("int8_weight_bytes = 4 * final_tiny.count_params()", "float32"),
+              ("int8_weight_bytes = final_tiny.count_params() / 8", "8 bits")],
+    (12, 2): [("head_parameters = 640", "bias"), ("head_parameters = 7 * 7 * 64 * 10 + 10", "Flatten")],
+    (12, 3): [("stored_int8 = 6", "zero point"), ("stored_int8 = -16", "do not multiply")],
     (13, 1): [("epochs_kept = 5", "not finished"), ("epochs_kept = 0", "survives")],
     (13, 2): [("steps_lost = 1_050", "since the last backup"), ("steps_lost = 300", "not at the end of each epoch")],
     (13, 3): [("file_to_resume_from = 'best'", "best epoch"), ("file_to_resume_from = 'csv'", "no weights")],
@@ -84,12 +110,18 @@ def context(tmp_path, monkeypatch):
     monkeypatch.setattr(fmnist_series, "H5_PATH", h5_path)
     predicted = y_test.copy()
     predicted[y_test == 6] = 0  # every Shirt taken for a T-shirt: the worst recall (Shirt), the worst precision (T-shirt)
+    trained_model = fmnist_series.build_lesson_cnn()
+    trained_model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    trained_model.optimizer.build(trained_model.trainable_variables)
+    trained_model.optimizer.iterations.assign(
+        math.ceil(fmnist_series.TRAIN_IMAGES * 0.8 / 128) * fmnist_series.EPOCHS)  # as after notebook 03's training
     return {
         "np": np, "keras": fmnist_series.keras, "layers": fmnist_series.layers, "series": fmnist_series,
         "____": fmnist_series.____, "x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test,
         "history": {"loss": [0.6, 0.35, 0.3, 0.25, 0.2, 0.1], "val_loss": [0.4, 0.3, 0.28, 0.3, 0.35, 0.4],
                     "accuracy": [0.8, 0.88, 0.9, 0.95, 0.97, 0.99], "val_accuracy": [0.86, 0.89, 0.895, 0.89, 0.91, 0.9]},
-        "model": fmnist_series.build_lesson_cnn(), "predicted": predicted,
+        "model": trained_model, "predicted": predicted, "math": math, "final_tiny": fmnist_series.build_lesson_cnn(),
+        "build_better_cnn": fmnist_series.build_better_cnn,
         "conv2d": load_definitions(notebook_path(7), "conv2d")["conv2d"],
         "odd_photo_path": fmnist_series.odd_photo_for_exercise(tmp_path),
     }
@@ -97,6 +129,8 @@ def context(tmp_path, monkeypatch):
 
 def verdict_of(code, namespace, notebook, index):
     namespace[f"q{index}"] = fmnist_series.exercises(notebook)[index - 1]
+    if notebook == 3:  # notebook 03 holds the History object that fit returned, not its dictionary
+        namespace["history"] = SimpleNamespace(history=namespace["history"])
     exec(f"{code}\nverdict = q{index}.check()", namespace)
     assert isinstance(namespace["verdict"], Verdict)
     return namespace["verdict"]
