@@ -11,9 +11,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # for the tests that import 
 # The notebooks download missing models (and, opened alone, fmnist_series.py) from the series' release;
 # the tests never reach the internet: this address refuses at once, so a missing model is trained
 # (quickly) instead. tests/test_published_models.py serves a checkout from its own local server.
-# FMNIST_MODELS_URL is the older variable that notebooks 10 and 12 read until they use fmnist_series.py.
 os.environ.setdefault("FMNIST_SERIES_URL", "http://127.0.0.1:9/")
-os.environ.setdefault("FMNIST_MODELS_URL", "http://127.0.0.1:9/")
 
 
 def pytest_sessionstart(session):

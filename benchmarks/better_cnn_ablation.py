@@ -11,7 +11,7 @@ compares each model's validation predictions with those of the recipe's model th
 saved, image by image, with notebook 10's own McNemar check. One seed per variant: a change "within
 noise" is not shown to be zero, only not shown.
 
-The code comes from notebook 10 itself (tools/notebook_code.py). The table is printed and written to
+The code is notebook 10's, from the series' shared module (notebooks/fmnist_series.py). The table is printed and written to
 benchmarks/ablation.md, whose figures the README quotes.
 """
 
@@ -27,24 +27,16 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import keras  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from benchmarks.faster_and_smaller import processor  # noqa: E402
-from tools.notebook_code import load_definitions, notebook_path  # noqa: E402
+from benchmarks.faster_and_smaller import processor, series  # noqa: E402  (series: the shared module)
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 RESULTS_PATH = Path(__file__).resolve().parent / "ablation.md"
 
 
-def notebook_10():
-    """Notebook 10's definitions; with FMNIST_QUICK=1, its epochs of quick mode, as the tests use."""
-    return load_definitions(notebook_path(10), "QUICK", "BETTER_EPOCHS", "conv_bn_relu", "augmentation",
-                            "build_better_cnn", "cosine_schedule", "compiled_better_cnn", "predict", "accuracy",
-                            "fixed_and_broken")
-
-
-def recipe(code):
+def recipe():
     """Notebook 10's training choices, read from its code: epochs, random shifts, dropout rate, weight decay."""
-    model = code["compiled_better_cnn"](steps_per_epoch=1)
-    return {"epochs": code["BETTER_EPOCHS"],
+    model = series.compiled_better_cnn(steps_per_epoch=1)
+    return {"epochs": series.BETTER_EPOCHS,
             "shifts": any(isinstance(layer, keras.layers.RandomTranslation) for layer in model.layers),
             "dropout": next(layer.rate for layer in model.layers if isinstance(layer, keras.layers.Dropout)),
             "weight_decay": model.optimizer.weight_decay}
@@ -59,11 +51,10 @@ def variants(choices):
     }
 
 
-def trained_variant(code, x_fit, y_fit, epochs, shifts, dropout, weight_decay):
+def trained_variant(x_fit, y_fit, epochs, shifts, dropout, weight_decay):
     """The better CNN trained as notebook 10 trains it, except for the settings given; EMA left out."""
-    code["BETTER_EPOCHS"] = epochs  # cosine_schedule decays to zero at the last step of BETTER_EPOCHS epochs
     keras.utils.set_random_seed(42)
-    model = code["build_better_cnn"]()
+    model = series.build_better_cnn()
     if not shifts:
         model = keras.Sequential([keras.Input(shape=(28, 28, 1)),
                                   *[layer for layer in model.layers if not isinstance(layer, keras.layers.RandomTranslation)]],
@@ -71,26 +62,30 @@ def trained_variant(code, x_fit, y_fit, epochs, shifts, dropout, weight_decay):
     for layer in model.layers:
         if isinstance(layer, keras.layers.Dropout):
             layer.rate = dropout
-    schedule = code["cosine_schedule"](math.ceil(len(x_fit) / 128))
+    recipe_epochs, series.BETTER_EPOCHS = series.BETTER_EPOCHS, epochs  # cosine_schedule decays to zero at its end
+    try:
+        schedule = series.cosine_schedule(math.ceil(len(x_fit) / 128))
+    finally:
+        series.BETTER_EPOCHS = recipe_epochs
     model.compile(optimizer=keras.optimizers.AdamW(learning_rate=schedule, weight_decay=weight_decay),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     model.fit(x_fit, y_fit, batch_size=128, epochs=epochs, verbose=2)
     return model
 
 
-def ablation(code, recipe_model, x_fit, y_fit, x_val, y_val, variants):
+def ablation(recipe_model, x_fit, y_fit, x_val, y_val, variants):
     """[(name, validation accuracy, fixed, broken, beyond noise, minutes)], the recipe's model first."""
-    recipe_predictions = code["predict"](recipe_model, x_val)
-    rows = [("the recipe (notebook 10's saved model)", code["accuracy"](recipe_predictions, y_val), 0, 0, False, None)]
+    recipe_predictions = series.predict(recipe_model, x_val)
+    rows = [("the recipe (notebook 10's saved model)", series.accuracy(recipe_predictions, y_val), 0, 0, False, None)]
     for name, choices in variants.items():
         print(f"\n{name}", flush=True)
         started = time.perf_counter()
-        model = trained_variant(code, x_fit, y_fit, **choices)
+        model = trained_variant(x_fit, y_fit, **choices)
         minutes = (time.perf_counter() - started) / 60
-        predictions = code["predict"](model, x_val)
+        predictions = series.predict(model, x_val)
         # Turned round: the images the recipe fixes and breaks against this variant, that is what the choice buys.
-        fixed, broken, beyond_noise = code["fixed_and_broken"](predictions, recipe_predictions, y_val)
-        rows.append((name, code["accuracy"](predictions, y_val), fixed, broken, beyond_noise, minutes))
+        fixed, broken, beyond_noise = series.fixed_and_broken(predictions, recipe_predictions, y_val)
+        rows.append((name, series.accuracy(predictions, y_val), fixed, broken, beyond_noise, minutes))
     return rows
 
 
@@ -125,8 +120,7 @@ def main():
     training_images = int(len(x_train) * 0.8)  # notebook 10's split
     x_fit, y_fit, x_val, y_val = (x_train[:training_images], y_train[:training_images],
                                   x_train[training_images:], y_train[training_images:])
-    code = notebook_10()
-    rows = ablation(code, keras.models.load_model(recipe_path), x_fit, y_fit, x_val, y_val, variants(recipe(code)))
+    rows = ablation(keras.models.load_model(recipe_path), x_fit, y_fit, x_val, y_val, variants(recipe()))
     table = report(rows, len(y_val))
     print("\n" + table)
     RESULTS_PATH.write_text(table)

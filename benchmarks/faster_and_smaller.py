@@ -10,8 +10,8 @@ Size, accuracy and latency: the lesson and tiny models that notebooks 03 and 12 
 are converted to LiteRT again, in float and in int8, and measured with the interpreter on the
 whole test set by notebook 12's method (interleaved passes; median and range of the time per image).
 
-The code under test comes from the notebooks themselves (tools/notebook_code.py), so the
-benchmark measures what the notebooks define, not a copy that could drift away from them. The
+The code under test is the notebooks' own, from the series' shared module (notebooks/fmnist_series.py,
+generated from the notebooks), so the benchmark measures what the notebooks define, not a copy. The
 tables are printed and written to benchmarks/results.md, whose figures the README quotes.
 """
 
@@ -29,11 +29,11 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from tools.notebook_code import load_definitions, notebook_path  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "notebooks"))  # the series' shared module
+import fmnist_series as series  # noqa: E402
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 RESULTS_PATH = Path(__file__).resolve().parent / "results.md"
-median_and_range = load_definitions(notebook_path(11), "median_and_range")["median_and_range"]  # the notebooks' format
 TRAINING_STEPS = 200  # per run, batches of 128
 REPEATS = 3  # runs of each variant, interleaved
 
@@ -52,45 +52,37 @@ def processor():
 
 def training_speeds(x_fit, y_fit):
     """{variant: [images per second of each repeat]}: notebook 11's models, timed by notebook 11's method."""
-    faster = load_definitions(
-        notebook_path(11), "build_lesson_cnn", "build_pool_first_cnn", "built_with_policy", "compiled", "STALL_WINDOW",
-        "STALL_FACTOR", "CHECKS_PER_EPOCH", "TrainingClock", "training_batches", "timed_training", "interleaved")
-    compiled = faster["compiled"]
-
     builds = {
-        "lesson CNN (baseline)": lambda: compiled(faster["build_lesson_cnn"]()),
-        "pool first": lambda: compiled(faster["build_pool_first_cnn"]()),
-        "pool first, batch norm": lambda: compiled(faster["build_pool_first_cnn"](batch_norm=True)),
-        "lesson CNN, mixed_bfloat16": lambda: compiled(faster["built_with_policy"]("mixed_bfloat16", faster["build_lesson_cnn"])),
-        "lesson CNN, jit_compile=True": lambda: compiled(faster["build_lesson_cnn"](), jit_compile=True),
+        "lesson CNN (baseline)": lambda: series.compiled(series.build_lesson_cnn()),
+        "pool first": lambda: series.compiled(series.build_pool_first_cnn()),
+        "pool first, batch norm": lambda: series.compiled(series.build_pool_first_cnn(batch_norm=True)),
+        "lesson CNN, mixed_bfloat16": lambda: series.compiled(series.built_with_policy("mixed_bfloat16",
+                                                                                       series.build_lesson_cnn)),
+        "lesson CNN, jit_compile=True": lambda: series.compiled(series.build_lesson_cnn(), jit_compile=True),
     }
 
     def trained(name, seed):
-        return faster["timed_training"](builds[name], x_fit, y_fit, seed=seed, steps=TRAINING_STEPS)
+        return series.timed_training(builds[name], x_fit, y_fit, seed=seed, steps=TRAINING_STEPS)
 
-    runs = faster["interleaved"]({name: functools.partial(trained, name) for name in builds}, REPEATS)
+    runs = series.interleaved({name: functools.partial(trained, name) for name in builds}, REPEATS)
     return {name: [clock.images_per_second() for clock in clocks] for name, clocks in runs.items()}
 
 
-def litert_figures(x_train, x_test, y_test):
+def litert_figures(x_test, y_test):
     """(model, format) -> (parameters, file bytes, test accuracy, [ms per image of each pass]) for the models in models/."""
     paths = {"lesson": MODELS_DIR / "lesson_cnn.keras", "tiny": MODELS_DIR / "tiny_cnn.keras"}
     missing = [str(path) for path in paths.values() if not path.exists()]
     if missing:
         sys.exit(f"Missing {', '.join(missing)}: run notebooks 03 and 12 first (make series).")
-    smaller = load_definitions(notebook_path(12), "save_atomically", "representative_images", "FULL_INTEGER",
-                               "KERAS_EXPORTS_LITERT", "convert_through_saved_model", "export_litert", "LATENCY_REPEATS",
-                               "classify_one_at_a_time", "evaluate_litert")
-    smaller["x_train"] = x_train  # representative_images calibrates on training images, as in the notebook
     models = {name: keras.models.load_model(path) for name, path in paths.items()}
     figures = {}
     with tempfile.TemporaryDirectory() as folder:
         litert_paths = {}
         for model_name, model in models.items():
-            for precision, options in [("float32", {}), ("int8", smaller["FULL_INTEGER"])]:
+            for precision, options in [("float32", {}), ("int8", series.FULL_INTEGER)]:
                 litert_paths[model_name, precision] = Path(folder) / f"{model_name}_{precision}.tflite"
-                smaller["export_litert"](model, litert_paths[model_name, precision], **options)
-        litert_results = smaller["evaluate_litert"](litert_paths, x_test, y_test)
+                series.export_litert(model, litert_paths[model_name, precision], **options)
+        litert_results = series.evaluate_litert(litert_paths, x_test, y_test)
         for model_name, model in models.items():
             _, accuracy = model.evaluate(x_test, y_test, verbose=0)
             figures[model_name, "Keras"] = (model.count_params(), paths[model_name].stat().st_size, accuracy, None)
@@ -114,7 +106,7 @@ def report(speeds, figures):
         "|---|---:|---:|",
     ]
     for name, values in speeds.items():
-        lines.append(f"| {name} | {median_and_range(values)} | {np.median(values) / baseline:.2f} |")
+        lines.append(f"| {name} | {series.median_and_range(values)} | {np.median(values) / baseline:.2f} |")
     lines += [
         "",
         "Size and accuracy on the 10,000 test images (LiteRT interpreter, one image at a time, one thread); "
@@ -124,7 +116,7 @@ def report(speeds, figures):
         "|---|---|---:|---:|---:|---:|",
     ]
     for (model_name, kind), (parameters, size, accuracy, milliseconds) in figures.items():
-        latency = median_and_range(milliseconds, "{:.3f}") if milliseconds else ""
+        latency = series.median_and_range(milliseconds, "{:.3f}") if milliseconds else ""
         lines.append(f"| {model_name} | {kind} | {parameters:,} | {size / 1024:,.0f} | {accuracy:.4f} | {latency} |")
     return "\n".join(lines) + "\n"
 
@@ -134,7 +126,7 @@ def main():
     x_train, x_test = x_train[..., np.newaxis], x_test[..., np.newaxis]
     training_images = int(len(x_train) * 0.8)
     speeds = training_speeds(x_train[:training_images], y_train[:training_images])
-    figures = litert_figures(x_train, x_test, y_test)
+    figures = litert_figures(x_test, y_test)
     tables = report(speeds, figures)
     print("\n" + tables)
     RESULTS_PATH.write_text(tables)

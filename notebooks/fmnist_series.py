@@ -24,6 +24,9 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
+from scipy.optimize import minimize_scalar
+from scipy.special import logsumexp
+from scipy.stats import rankdata
 
 
 def _import_keras_quietly():
@@ -1216,6 +1219,21 @@ def save_atomically(path, write):
 H5_PATH = MODELS_DIR / "lesson_cnn.h5"
 
 
+def conv2d(images, kernel, bias):
+    """Valid 2-D convolution, stride 1: (N, H, W, C) images, (kh, kw, C, F) kernel -> (N, H-kh+1, W-kw+1, F).
+
+    Defined in notebook 07.
+    """
+    kernel_height, kernel_width = kernel.shape[:2]
+    out_height = images.shape[1] - kernel_height + 1
+    out_width = images.shape[2] - kernel_width + 1
+    output = np.zeros((images.shape[0], out_height, out_width, kernel.shape[3]))
+    for i in range(kernel_height):
+        for j in range(kernel_width):
+            output += images[:, i : i + out_height, j : j + out_width, :] @ kernel[i, j]
+    return output + bias
+
+
 def relu(values):
     """ReLU: every negative value becomes 0, every other value stays.
 
@@ -1587,3 +1605,93 @@ def photo_to_model_input(path):
 
 # Defined in notebook 14.
 SAMPLE_PHOTOS_DIR = (Path("../data") if Path("../data").is_dir() else Path("data")) / "sample_photos"
+
+
+# Defined in notebook 14.
+EXIF_ORIENTATION = 0x0112
+
+
+def render_as_photo(image, garment_rgb=(70, 45, 30), canvas=(420, 360)):
+    """A 28x28 Fashion-MNIST image drawn ten times larger, off-centre: a coloured garment on transparency.
+
+    Defined in notebook 14.
+    """
+    coverage = Image.fromarray(image).resize((280, 280), Image.Resampling.BICUBIC)
+    picture = Image.new("RGBA", canvas, (*garment_rgb, 0))
+    picture.paste(Image.new("RGBA", coverage.size, (*garment_rgb, 255)), (90, 50), mask=coverage)
+    return picture
+
+
+def on_background(picture, background_rgb=(236, 230, 218)):
+    """An RGBA picture flattened onto an opaque background colour (light and warm by default).
+
+    Defined in notebook 14.
+    """
+    return Image.alpha_composite(Image.new("RGBA", picture.size, (*background_rgb, 255)), picture).convert("RGB")
+
+
+def confidence_bins(probabilities, labels, bins=15):
+    """Per confidence bin (k/bins, (k+1)/bins]: the number of images, of right answers, and the summed confidence.
+
+    Defined in notebook 15.
+    """
+    confidence = probabilities.max(axis=1)
+    correct = probabilities.argmax(axis=1) == labels
+    index = np.clip(np.ceil(confidence * bins).astype(int) - 1, 0, bins - 1)
+    return (np.bincount(index, minlength=bins), np.bincount(index, weights=correct, minlength=bins),
+            np.bincount(index, weights=confidence, minlength=bins))
+
+
+def expected_calibration_error(probabilities, labels, bins=15):
+    """Sum over bins of (share of images) x |accuracy - mean confidence|.
+
+    Defined in notebook 15.
+    """
+    counts, right, confidence = confidence_bins(probabilities, labels, bins)
+    return np.abs(right - confidence).sum() / counts.sum()
+
+
+def negative_log_likelihood(logits, labels, temperature=1.0):
+    """Mean of -log softmax(logits / temperature)[label], computed from the logits without overflow.
+
+    Defined in notebook 15.
+    """
+    scaled = logits / temperature
+    log_probabilities = scaled - logsumexp(scaled, axis=1, keepdims=True)
+    return -log_probabilities[np.arange(len(labels)), labels].mean()
+
+
+def fit_temperature(logits, labels):
+    """The temperature T > 0 that minimises the negative log-likelihood of softmax(logits / T).
+
+    Defined in notebook 15.
+    """
+    result = minimize_scalar(lambda log_t: negative_log_likelihood(logits, labels, np.exp(log_t)),
+                             bounds=(np.log(0.05), np.log(20)), method="bounded")
+    return float(np.exp(result.x))
+
+
+def auroc(in_scores, out_scores):
+    """P(an out-of-distribution score > an in-distribution score), ties counted half (Mann-Whitney U).
+
+    Defined in notebook 15.
+    """
+    ranks = rankdata(np.concatenate([in_scores, out_scores]))
+    out_ranks = ranks[len(in_scores) :]
+    return (out_ranks.sum() - len(out_ranks) * (len(out_ranks) + 1) / 2) / (len(in_scores) * len(out_ranks))
+
+
+def acceptance_threshold(in_scores, true_positive_rate=0.95):
+    """The lowest score that still lets `true_positive_rate` of the in-distribution inputs pass (score <= threshold).
+
+    Defined in notebook 15.
+    """
+    return np.quantile(in_scores, true_positive_rate, method="inverted_cdf")
+
+
+def fpr_at_95_tpr(in_scores, out_scores):
+    """The share of out-of-distribution inputs that pass the threshold that 95 % of the in-distribution inputs pass.
+
+    Defined in notebook 15.
+    """
+    return float(np.mean(np.asarray(out_scores) <= acceptance_threshold(in_scores)))

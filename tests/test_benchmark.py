@@ -1,4 +1,4 @@
-"""The benchmark takes its code from notebooks 11 and 12; check that it still finds and runs it."""
+"""The benchmark takes notebooks 11 and 12's code from the shared module; check that it still finds and runs it."""
 
 import pytest
 
@@ -31,4 +31,4 @@ def test_the_report_gives_median_range_and_ratio():
 def test_missing_models_say_what_to_run(monkeypatch, tmp_path):
     monkeypatch.setattr(faster_and_smaller, "MODELS_DIR", tmp_path)
     with pytest.raises(SystemExit, match="run notebooks 03 and 12 first"):
-        faster_and_smaller.litert_figures(None, None, None)
+        faster_and_smaller.litert_figures(None, None)

@@ -9,7 +9,7 @@ import pytest
 
 import fmnist_series
 from fmnist_series import Verdict
-from tools.notebook_code import load_definitions, notebook_path
+from tools.notebook_code import notebook_path
 
 # (notebook, exercise) -> wrong answers, each with words that its message must contain
 WRONG_ANSWERS = {
@@ -122,7 +122,7 @@ def context(tmp_path, monkeypatch):
                     "accuracy": [0.8, 0.88, 0.9, 0.95, 0.97, 0.99], "val_accuracy": [0.86, 0.89, 0.895, 0.89, 0.91, 0.9]},
         "model": trained_model, "predicted": predicted, "math": math, "final_tiny": fmnist_series.build_lesson_cnn(),
         "build_better_cnn": fmnist_series.build_better_cnn,
-        "conv2d": load_definitions(notebook_path(7), "conv2d")["conv2d"],
+        "conv2d": fmnist_series.conv2d,
         "odd_photo_path": fmnist_series.odd_photo_for_exercise(tmp_path),
     }
 

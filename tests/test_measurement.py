@@ -1,14 +1,13 @@
-"""The measurement method of notebooks 09-11 and the benchmark (notebook 11's copy; the others are identical)."""
+"""The measurement method of notebooks 09-11 and the benchmark, in the shared module."""
 
 import numpy as np
 import pytest
 
-from tools.notebook_code import load_definitions, notebook_path
+import fmnist_series
 
 keras = pytest.importorskip("keras")
-MEASURE = load_definitions(notebook_path(11), "CHECKS_PER_EPOCH", "STALL_WINDOW", "STALL_FACTOR", "TrainingClock",
-                           "training_batches", "timed_training", "interleaved", "median_and_range")
-TrainingClock = MEASURE["TrainingClock"]
+MEASURE = vars(fmnist_series)
+TrainingClock = fmnist_series.TrainingClock
 
 
 def test_speed_leaves_out_the_first_step():

@@ -3,7 +3,6 @@
 import re
 import subprocess
 import sys
-from collections import defaultdict
 from pathlib import Path
 
 import nbformat
@@ -11,29 +10,17 @@ import pytest
 
 import fmnist_series
 from tools.normalize_notebooks import normalized
-from tools.notebook_code import NOTEBOOKS, shared_definitions
+from tools.notebook_code import NOTEBOOKS
 
 ROOT = Path(__file__).parent.parent
 COLAB_PREFIX = "https://colab.research.google.com/github/"
-PLUMBING = {"setup", "config", "recap-better", "recap-photos", "keep-in-drive"}
+PLUMBING = {"setup"}
 
 
 def test_the_series_is_there():
     numbers = [int(path.name[:2]) for path in NOTEBOOKS]
     assert numbers[:6] == [1, 2, 3, 4, 5, 6], "the core series"
     assert numbers == sorted(set(numbers)), "each number once"
-
-
-def test_repeated_definitions_are_identical_in_every_notebook():
-    """Notebooks 03 and 09-12 still repeat what they need from earlier ones; the copies must not drift apart."""
-    versions = defaultdict(lambda: defaultdict(list))
-    for path in NOTEBOOKS:
-        for name, source in shared_definitions(path):
-            versions[name][source].append(path.name)
-    drifted = {name: list(sources.values()) for name, sources in versions.items() if len(sources) > 1}
-    assert not drifted, f"definitions that differ between notebooks: {drifted}"
-    assert len(versions["build_lesson_cnn"]) == 1
-    assert sum(len(names) for names in versions["build_lesson_cnn"].values()) >= 5
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
@@ -68,7 +55,7 @@ def test_notebook_hygiene(path):
         assert collapsed == (cell.metadata.get("jupyter") == {"source_hidden": True}), "collapsed in Colab and Lab alike"
         assert collapsed == cell.source.startswith("# @title "), f"{cell.id}: a collapsed cell says what it holds"
         if cell.id in PLUMBING:
-            assert collapsed, f"{cell.id}: setup, configuration and recap cells are collapsed"
+            assert collapsed, f"{cell.id}: the setup cell is collapsed"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
@@ -78,17 +65,6 @@ def test_the_lesson_never_talks_about_the_tests(path):
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
             assert not re.search(r"FMNIST_QUICK|quick (mode|run)|nbval|\btests/|a test keeps", cell.source, re.I), cell.id
-
-
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
-def test_the_training_banner_only_where_the_notebook_trains(path):
-    notebook = nbformat.read(path, as_version=4)
-    cells = {cell.id: cell for cell in notebook.cells}
-    if "config" not in cells:
-        return
-    trains = any(".fit(" in cell.source for cell in notebook.cells if cell.cell_type == "code" and cell.id not in PLUMBING)
-    banner = "".join(output.get("text", "") for output in cells["config"].outputs)
-    assert ("epochs on" in banner) == trains, banner
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)

@@ -6,14 +6,14 @@ import keras
 import nbformat
 import papermill
 
-from tools.notebook_code import load_definitions, notebook_path
+from fmnist_series import on_background, render_as_photo
+from tools.notebook_code import notebook_path
 
 
 def test_papermill_classifies_a_photo_given_as_a_parameter(tmp_path):
-    code = load_definitions(notebook_path(14), "render_as_photo", "on_background")
     _, (test_images, test_labels) = keras.datasets.fashion_mnist.load_data()
     photo = tmp_path / "my trousers.png"
-    code["on_background"](code["render_as_photo"](test_images[2])).save(photo)  # test image 2 is a Trouser
+    on_background(render_as_photo(test_images[2])).save(photo)  # test image 2 is a Trouser
     assert test_labels[2] == 1
 
     notebook = shutil.copy(notebook_path(14), tmp_path)  # alone, as a user's copy would be

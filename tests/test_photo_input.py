@@ -5,12 +5,15 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from fmnist_series import MAX_IMAGE_PIXELS, PhotoError, build_lesson_cnn, photo_to_model_input
-from tools.notebook_code import load_definitions, notebook_path
-
-CODE = load_definitions(notebook_path(14), "render_as_photo", "on_background", "EXIF_ORIENTATION")
-render_as_photo, on_background = CODE["render_as_photo"], CODE["on_background"]
-EXIF_ORIENTATION = CODE["EXIF_ORIENTATION"]
+from fmnist_series import (
+    EXIF_ORIENTATION,
+    MAX_IMAGE_PIXELS,
+    PhotoError,
+    build_lesson_cnn,
+    on_background,
+    photo_to_model_input,
+    render_as_photo,
+)
 
 
 @pytest.fixture(scope="module")

@@ -101,14 +101,9 @@ def test_a_bad_download_is_refused_and_leaves_nothing(server, tmp_path, capsys, 
     assert "Could not download lesson_cnn.keras" in capsys.readouterr().out
 
 
-def test_the_published_files_match_the_module_the_notebooks_and_models_readme():
+def test_the_published_files_match_the_module_and_models_readme():
     for name, expected in fmnist_series.PUBLISHED_SHA256.items():
         assert expected == sha256(PUBLISHED / name), f"run make publish: {name}"
-    # Notebooks 10 and 12 still carry their own copies of two of these until they are re-run with the module.
-    for path in [notebook_path(10), notebook_path(12)]:
-        code = "\n".join(cell.source for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code")
-        for constant, name in [("LESSON_CNN_SHA256", "lesson_cnn.weights.h5"), ("LESSON_HISTORY_SHA256", "lesson_history.json")]:
-            assert f'{constant} = "{sha256(PUBLISHED / name)}"' in code, f"{path.name}: {constant}"
     readme = (ROOT / "models" / "README.md").read_text()
     listed = dict(re.findall(r"^\| `([\w.]+)` \| [\d,]+ \| `([0-9a-f]{64})` \|$", readme, re.M))
     assert listed == {path.name: sha256(path) for path in PUBLISHED.iterdir()}

@@ -1,10 +1,10 @@
-"""Read the code of the notebooks, so that tests and benchmarks use what the notebooks really define."""
+"""Read the code of the notebooks: which they are, and what each defines at its top level."""
 
 import ast
+import re
 from pathlib import Path
 
 import nbformat
-from IPython.core.inputtransformer2 import TransformerManager
 
 NOTEBOOKS_DIR = Path(__file__).parent.parent / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
@@ -17,12 +17,12 @@ def notebook_path(number: int) -> Path:
 def code_of(path: Path) -> str:
     """A notebook's code cells as one Python source.
 
-    Cell magics (%%writefile) leave their cell out; line magics (%pip) become the Python calls
-    IPython would make.
+    Cell magics (%%writefile) leave their cell out; a line magic or shell command (%pip, !ls) becomes
+    `pass`, at its indentation: only the definitions matter here.
     """
     notebook = nbformat.read(path, as_version=4)
     cells = [cell.source for cell in notebook.cells if cell.cell_type == "code" and not cell.source.startswith("%%")]
-    return "\n\n".join(TransformerManager().transform_cell(source) for source in cells)
+    return "\n\n".join(re.sub(r"^(\s*)[%!].*$", r"\1pass", source, flags=re.M) for source in cells)
 
 
 def shared_definitions(path: Path):
@@ -35,27 +35,3 @@ def shared_definitions(path: Path):
             target = node.targets[0]
             if isinstance(target, ast.Name) and target.id.isupper():
                 yield target.id, ast.get_source_segment(source, node)
-
-
-def load_definitions(path: Path, *names: str) -> dict:
-    """Run a notebook's imports and the named top-level definitions; return the resulting namespace.
-
-    Imports inside a top-level `try` (an import with a friendlier error message) count as imports.
-    """
-    source = code_of(path)
-    wanted = [
-        node
-        for node in ast.parse(source).body
-        if isinstance(node, (ast.Import, ast.ImportFrom))
-        or (isinstance(node, ast.Try) and all(isinstance(inner, (ast.Import, ast.ImportFrom)) for inner in node.body))
-        or (isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name in names)
-        or (isinstance(node, ast.Assign) and any(getattr(target, "id", None) in names for target in node.targets))
-    ]
-    found = {getattr(node, "name", None) for node in wanted} | {
-        target.id for node in wanted if isinstance(node, ast.Assign) for target in node.targets
-    }
-    missing = set(names) - found
-    assert not missing, f"{path.name} does not define {missing}"
-    namespace = {}
-    exec(compile(ast.Module(body=wanted, type_ignores=[]), str(path), "exec"), namespace)
-    return namespace

@@ -6,8 +6,7 @@ A notebook opened alone (in Colab, say) downloads a missing model's weights from
 on GitHub, checks them against the SHA-256 written into its code, and rebuilds the model. Weights,
 unlike whole `.keras` files, load in every Keras 3 version the series supports (a `.keras` file
 saved by Keras 3.15 does not load in Colab's 3.10). This script writes the files
-and those hashes: into PUBLISHED_SHA256 in notebooks/fmnist_series.py, into the `*_SHA256` constants
-that notebooks 10 and 12 still carry (nothing else in a notebook changes) and into the table of
+and those hashes: into PUBLISHED_SHA256 in notebooks/fmnist_series.py and into the table of
 models/README.md. Then run `make release` (the module's own SHA-256 changed) and commit it all together.
 
 The lesson model's weights keep Adam's state, which notebook 05 shows; the better and tiny CNNs
@@ -21,10 +20,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-import nbformat
-
-from tools.normalize_notebooks import normalized
-
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before Keras is imported (in publish): no C++ info lines
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,12 +27,12 @@ MODELS_DIR = ROOT / "models"
 PUBLISHED_DIR = MODELS_DIR / "published"
 README = MODELS_DIR / "README.md"
 
-# published file -> (the model in models/, the notebooks' constant holding its SHA-256, or None)
+# published file -> the model in models/ it is made from
 PUBLISHED = {
-    "lesson_cnn.weights.h5": ("lesson_cnn.keras", "LESSON_CNN_SHA256"),
-    "lesson_history.json": ("lesson_history.json", "LESSON_HISTORY_SHA256"),
-    "better_cnn.weights.h5": ("better_cnn.keras", "BETTER_CNN_SHA256"),
-    "tiny_cnn.weights.h5": ("tiny_cnn.keras", None),
+    "lesson_cnn.weights.h5": "lesson_cnn.keras",
+    "lesson_history.json": "lesson_history.json",
+    "better_cnn.weights.h5": "better_cnn.keras",
+    "tiny_cnn.weights.h5": "tiny_cnn.keras",
 }
 TABLE_START, TABLE_END = "<!-- published: start -->", "<!-- published: end -->"
 
@@ -94,36 +89,17 @@ def set_hash_in_module(name, digest):
     return updated != text
 
 
-def set_constant_in_notebooks(constant, value):
-    """Rewrite the line `CONSTANT = "..."` in every notebook's code; return the notebooks changed."""
-    line = re.compile(rf'^{constant} = "[^"]*"$', re.M)
-    changed = []
-    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
-        notebook = nbformat.read(path, as_version=4)
-        for cell in notebook.cells:
-            if cell.cell_type == "code":
-                cell.source = line.sub(f'{constant} = "{value}"', cell.source)
-        text = normalized(notebook)
-        if text != path.read_text():
-            path.write_text(text)
-            changed.append(path.name)
-    return changed
-
-
 def main():
-    missing = [source for source, _ in PUBLISHED.values() if not (MODELS_DIR / source).exists()]
+    missing = [source for source in PUBLISHED.values() if not (MODELS_DIR / source).exists()]
     if missing:  # checked before anything is written, so that files, README and notebooks stay in step
         sys.exit(f"Missing {', '.join(missing)} in {MODELS_DIR}: run the full series first (make series).")
     PUBLISHED_DIR.mkdir(exist_ok=True)
     rows = []
-    for name, (source_name, constant) in PUBLISHED.items():
+    for name, source_name in PUBLISHED.items():
         path = publish(name, source_name)
         digest = sha256(path)
         print(f"{name}: {digest} ({'rewritten' if set_hash_in_module(name, digest) else 'unchanged'} in fmnist_series.py)")
         rows.append(f"| `{name}` | {path.stat().st_size:,} | `{digest}` |")
-        if constant:
-            changed = set_constant_in_notebooks(constant, digest)
-            print(f"  {constant} {f'rewritten in {len(changed)} notebooks' if changed else 'unchanged in the notebooks'}")
     for stale in set(PUBLISHED_DIR.iterdir()) - {PUBLISHED_DIR / name for name in PUBLISHED}:
         print(f"removing {stale.name}, which is no longer published")
         stale.unlink()
