@@ -1,5 +1,5 @@
 """Every measured number the prose quotes comes from a run: a notebook's markdown from that notebook's
-outputs, the README from the outputs of the notebooks and of the benchmarks.
+outputs, the README, RESULTS.md and GLOSSARY.md from the outputs of the notebooks and of the benchmarks.
 
 A quoted number is a decimal, a number with a thousands separator, or one with a unit (%, ×, s,
 min, MB, ...). It is found when some output or code number rounds to it at the precision the prose
@@ -89,9 +89,10 @@ def test_notebook_prose_quotes_only_its_own_outputs(path):
     assert not missing, f"numbers in the prose that no output of {path.name} shows: {sorted(missing)}"
 
 
-def test_readme_quotes_only_outputs_of_the_notebooks_and_the_benchmarks():
+@pytest.mark.parametrize("document", ["README.md", "RESULTS.md", "GLOSSARY.md"])
+def test_the_documents_quote_only_outputs_of_the_notebooks_and_the_benchmarks(document):
     sources = {number for path in BENCHMARK_RESULTS for number in numbers_in(path.read_text())}
     for path in NOTEBOOKS:
         sources |= numbers_in(output_text(nbformat.read(path, as_version=4)))
-    missing = unfounded((ROOT / "README.md").read_text(), sources)
-    assert not missing, f"numbers in README.md that no notebook or benchmark output shows: {missing}"
+    missing = unfounded((ROOT / document).read_text(), sources)
+    assert not missing, f"numbers in {document} that no notebook or benchmark output shows: {missing}"
