@@ -825,6 +825,12 @@ def _exercises_08():
 
 
 def _exercises_13():
+    def first_epoch_after_restart(namespace):
+        _compare(answer(namespace, "first_epoch_after_restart"), 5, "first_epoch_after_restart", mistakes=[
+            (4, "epoch 4's backup was complete before the kill: the restart continues after it; only the log row is missing."),
+            (1, "BackupAndRestore finds the backup and restores it; nothing starts over.")])
+        return "epoch 5: the backup decides where training goes on; the log simply lacks epoch 4's row."
+
     def kept(namespace):
         _compare(answer(namespace, "epochs_kept"), 4, "epochs_kept", mistakes=[
             (5, "epoch 5 was not finished, and BackupAndRestore writes its backup at the end of an epoch."),
@@ -854,6 +860,8 @@ def _exercises_13():
                       "The last backup before step 1,050 is at step 1,000."], "steps_lost = 1_050 - 1_000"),
         (which_file, ["Training resumes from the file that BackupAndRestore restores by itself.",
                       "It must hold the optimizer's state and the epoch reached."], 'file_to_resume_from = "backup"'),
+        (first_epoch_after_restart, ["Look at the table of where a kill lands: the row 'after the backup, before the log row'.",
+                                     "The restart follows the backup, not the log."], "first_epoch_after_restart = 5"),
     ]
 
 
@@ -869,6 +877,13 @@ def odd_photo_for_exercise(folder):
 
 
 def _exercises_14():
+    def rotation(namespace):
+        _compare(answer(namespace, "clockwise_degrees"), 90, "clockwise_degrees", mistakes=[
+            (270, "that is the turn counter-clockwise; orientation 6 asks for 90° clockwise."),
+            (-90, "a negative angle turns counter-clockwise; orientation 6 asks for 90° clockwise."),
+            (180, "that is orientation 3, an upside-down picture.")])
+        return "90° clockwise, which ImageOps.exif_transpose does before anything else."
+
     def odd_input(namespace):
         path = answer(namespace, "odd_photo_path")
         got = np.asarray(answer(namespace, "odd_input"))
@@ -910,10 +925,20 @@ def _exercises_14():
                       "(image == 0).mean() is the share of pixels that are 0."],
          'image = series.photo_to_model_input(series.SAMPLE_PHOTOS_DIR / "ankle_boot_rotated.jpg")\n'
          "background_share = float((image == 0).mean())"),
+        (rotation, ["The sample cell writes EXIF_ORIENTATION = 6 with the comment that says it.",
+                    "Orientation 6: 'rotate 90 degrees clockwise to display'."], "clockwise_degrees = 90"),
     ]
 
 
 def _exercises_15():
+    def nll(namespace):
+        expected = float(-(np.log(0.5) + np.log(0.25)) / 2)
+        _compare(answer(namespace, "nll_by_hand"), expected, "nll_by_hand", 1e-3, mistakes=[
+            (float(-(np.log10(0.5) + np.log10(0.25)) / 2), "that uses log base 10; the NLL uses the natural log."),
+            (2 * expected, "that is the sum; the NLL is the mean over the images."),
+            (-expected, "mind the sign: the NLL is the mean of -log p, positive.")])
+        return f"{expected:.3f}: the mean of -ln 0.5 and -ln 0.25, the test loss of these two images."
+
     def ece(namespace):
         _compare(answer(namespace, "ece_by_hand"), 0.2, "ece_by_hand", 1e-6, mistakes=[
             (0.4, "that is the largest gap; ECE weighs each bin's gap by its share of the images."),
@@ -954,6 +979,8 @@ def _exercises_15():
          "def threshold_at_95(in_scores):\n    return float(np.quantile(in_scores, 0.95))"),
         (temperature, ["Divide the logits by T, then apply softmax.", "series.softmax(np.array([2.0, 0.0]) / 2)."],
          "probabilities_at_t2 = series.softmax(np.array([2.0, 0.0]) / 2)"),
+        (nll, ["The NLL is the mean over the images of -log(probability of the true class).", "Use the natural log, np.log."],
+         "nll_by_hand = -(np.log(0.5) + np.log(0.25)) / 2"),
     ]
 
 
@@ -1094,6 +1121,12 @@ def _exercises_10():
 
 
 def _exercises_11():
+    def epoch_time(namespace):
+        _compare(answer(namespace, "epoch_seconds"), 16, "epoch_seconds", 1e-6, mistakes=[
+            (20, "that divides all 60,000 images; an epoch of the lesson trains on 48,000."),
+            (375 / 3_000, "that divides the steps; images per second counts images, 128 a step.")])
+        return "48,000 images / 3,000 images per second = 16 s of training, checks not included."
+
     def conv_cost(namespace):
         expected = 3 * 3 * 16 * 64 * 10 * 10
         _compare(answer(namespace, "conv_multiply_adds"), expected, "conv_multiply_adds", mistakes=[
@@ -1129,10 +1162,21 @@ def _exercises_11():
         (speedup, ["Images per second of each repeat, for the baseline and the variant.",
                    "np.median of each, then divide: variant over baseline."],
          "def median_speedup(baseline, variant):\n    return float(np.median(variant) / np.median(baseline))"),
+        (epoch_time, ["An epoch trains on the 48,000 images of the 80/20 split.", "Seconds = images / (images per second)."],
+         "epoch_seconds = 48_000 / 3_000"),
     ]
 
 
 def _exercises_12():
+    def dynamic_range(namespace):
+        choice = str(answer(namespace, "quantized_in_dynamic_range")).strip().lower()
+        if choice == "weights":
+            return "the weights are stored in int8; activations stay float and are computed in float."
+        explanations = {"activations": "dynamic-range quantization leaves the activations in float; full int8 quantizes "
+                                       "them too, with the representative images to set their scales.",
+                        "both": "that is full int8, which needs representative images to calibrate the activations."}
+        raise Wrong(explanations.get(choice, f"'{choice}' is none of 'weights', 'activations' or 'both'."))
+
     def int8_bytes(namespace):
         expected = answer(namespace, "final_tiny").count_params()
         _compare(answer(namespace, "int8_weight_bytes"), expected, "int8_weight_bytes", mistakes=[
@@ -1159,6 +1203,9 @@ def _exercises_12():
          "head_parameters = 64 * 10 + 10"),
         (quantize, ["q = round(x / scale) + zero_point.", "x = 3.0, scale = 0.5, zero point = -10."],
          "stored_int8 = round(3.0 / 0.5) + (-10)"),
+        (dynamic_range, ["Which variant needed representative images, and why?",
+                         "Dynamic-range int8 needs no data: it can only quantize what is known before any image arrives."],
+         'quantized_in_dynamic_range = "weights"'),
     ]
 
 

@@ -76,13 +76,18 @@ WRONG_ANSWERS = {
     (11, 3): [("def median_speedup(baseline, variant):\n    return float(np.mean(variant) / np.mean(baseline))", "means"),
               ("def median_speedup(baseline, variant):\n    return float(np.median(baseline) / np.median(variant))",
                "variant over baseline")],
+    (11, 4): [("epoch_seconds = 60_000 / 3_000", "all 60,000"), ("epoch_seconds = 375 / 3_000", "divides the steps")],
     (12, 1): [("int8_weight_bytes = 4 * final_tiny.count_params()", "float32"),
               ("int8_weight_bytes = final_tiny.count_params() / 8", "8 bits")],
     (12, 2): [("head_parameters = 640", "bias"), ("head_parameters = 7 * 7 * 64 * 10 + 10", "Flatten")],
     (12, 3): [("stored_int8 = 6", "zero point"), ("stored_int8 = -16", "do not multiply")],
+    (12, 4): [("quantized_in_dynamic_range = 'activations'", "leaves the activations in float"),
+              ("quantized_in_dynamic_range = 'both'", "full int8")],
     (13, 1): [("epochs_kept = 5", "not finished"), ("epochs_kept = 0", "survives")],
     (13, 2): [("steps_lost = 1_050", "since the last backup"), ("steps_lost = 300", "not at the end of each epoch")],
     (13, 3): [("file_to_resume_from = 'best'", "best epoch"), ("file_to_resume_from = 'csv'", "no weights")],
+    (13, 4): [("first_epoch_after_restart = 4", "only the log row is missing"),
+              ("first_epoch_after_restart = 1", "nothing starts over")],
     (14, 1): [("odd_input = series.photo_to_model_input(odd_photo_path)[..., 0]", "(28, 28, 1)"),
               ("odd_input = 255 - series.photo_to_model_input(odd_photo_path)", "negative")],
     (14, 2): [("error_for_an_empty_file = 'ValueError'", "its own class"), ("error_for_an_empty_file = 'KeyError'", "not it")],
@@ -90,11 +95,14 @@ WRONG_ANSWERS = {
                "background_share = 100 * float((image == 0).mean())", "percentage"),
               ("image = series.photo_to_model_input(series.SAMPLE_PHOTOS_DIR / 'ankle_boot_rotated.jpg')\n"
                "background_share = float((image > 0).mean())", "garment pixels")],
+    (14, 4): [("clockwise_degrees = 270", "counter-clockwise"), ("clockwise_degrees = 180", "upside-down")],
     (15, 1): [("ece_by_hand = 0.4", "largest gap"), ("ece_by_hand = 0.1", "1/2")],
     (15, 2): [("def threshold_at_95(in_scores):\n    return float(np.quantile(in_scores, 0.05))", "only 5 %"),
               ("def threshold_at_95(in_scores):\n    return float(np.max(in_scores))", "95th percentile")],
     (15, 3): [("probabilities_at_t2 = series.softmax(np.array([2.0, 0.0]) * 2)", "multiplied"),
               ("probabilities_at_t2 = series.softmax(np.array([2.0, 0.0]))", "T = 1")],
+    (15, 4): [("nll_by_hand = -(np.log10(0.5) + np.log10(0.25)) / 2", "natural log"),
+              ("nll_by_hand = -(np.log(0.5) + np.log(0.25))", "the sum")],
 }
 EXERCISES = [(notebook, index) for notebook in sorted(fmnist_series._EXERCISES)
              for index in range(1, len(fmnist_series._EXERCISES[notebook]()) + 1)]
@@ -162,8 +170,9 @@ def test_typical_wrong_answers_are_explained(notebook, index, context):
         assert "Traceback" not in repr(verdict)
 
 
-def test_there_are_three_exercises_in_every_notebook_that_has_them():
-    assert all(len(fmnist_series._EXERCISES[notebook]()) >= 3 for notebook in fmnist_series._EXERCISES)
+def test_every_notebook_has_at_least_three_exercises_and_the_series_fifty():
+    counts = {notebook: len(fmnist_series.exercises(notebook)) for notebook in range(1, 16)}
+    assert min(counts.values()) >= 3 and sum(counts.values()) >= 50, counts
 
 
 def test_a_check_that_fails_inside_the_readers_code_reports_it_without_a_traceback(context):
