@@ -93,8 +93,8 @@ BETTER_HISTORY_PATH = MODELS_DIR / "better_history.json"
 PUBLISHED_SHA256 = {
     "lesson_cnn.weights.h5": "6bffa7ee3691153ab4d90136d44e4378b2bcdc78ab31456fec274fd700d0d9b7",
     "lesson_history.json": "c88dca017c5b4782b037dd8e856530b79bad955ede06f72eb925f70cb80e3c85",
-    "better_cnn.weights.h5": "22637382b6d3545669c146ae3e9a16a42223e936152f05d8484b445f7cd2f994",
-    "tiny_cnn.weights.h5": "85e8a3b6d74a8ed0f34a4fe4e789f57dc06d779234363d08c88f782ebca54b6d",
+    "better_cnn.weights.h5": "5ae52a99743a2aa8381bfc06d0c021d06606cb080b453ee7a64f92d25d0b0357",
+    "tiny_cnn.weights.h5": "13f5ffd94319e3f826e9070bde1e08bfb1d67a916cc977958c6cf9f38fc7b4f9",
 }
 CPU_TRAINING_ADVICE = (
     "On a 2-core CPU that takes 10 to 30 minutes. In Colab, a GPU runtime is much faster: "
