@@ -44,6 +44,7 @@ def jupyterlab(tmp_path):
             cell.outputs, cell.execution_count = [], None
     notebook_file = tmp_path / notebook_path(1).name
     nbformat.write(notebook, notebook_file)
+    shutil.copy(notebook_path(1).parent / "fmnist_series.py", tmp_path)  # the shared code, as in the repository
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", f"--port={port}", "--ip=127.0.0.1",
@@ -99,7 +100,7 @@ def test_notebook_01_runs_in_jupyterlab(jupyterlab):
             arg=count,
             timeout=120_000,
         )
-        grid = page.locator(".jp-CodeCell").last.locator(".jp-OutputArea-output img")
+        grid = page.locator(".jp-CodeCell .jp-OutputArea-output img").last  # the sample grid, the last figure
         grid.scroll_into_view_if_needed()
         with contextlib.suppress(PlaywrightTimeout):  # decline JupyterLab's "get notified about news?" toast
             page.locator(".jp-toast-button", has_text="No").click(timeout=3_000)

@@ -16,7 +16,8 @@ def test_papermill_classifies_a_photo_given_as_a_parameter(tmp_path):
     on_background(render_as_photo(test_images[2])).save(photo)  # test image 2 is a Trouser
     assert test_labels[2] == 1
 
-    notebook = shutil.copy(notebook_path(14), tmp_path)  # alone, as a user's copy would be
+    notebook = shutil.copy(notebook_path(14), tmp_path)  # a user's copy, with the shared code beside it
+    shutil.copy(notebook_path(14).parent / "fmnist_series.py", tmp_path)
     result = tmp_path / "result.ipynb"
     papermill.execute_notebook(notebook, result, parameters={"IMAGE_PATH": str(photo)}, cwd=str(tmp_path),
                                kernel_name="python3", progress_bar=False)

@@ -11,12 +11,13 @@ from tools.notebook_code import notebook_path
 
 
 def run_cells_in_order(path, folder, order):
-    """Run the code cells of a copy of `path`, placed alone in `folder`, in one kernel.
+    """Run the code cells of a copy of `path`, placed alone with the shared module in `folder`, in one kernel.
 
     `order` lists cell ids; "all" stands for every code cell from top to bottom. A cell that
     raises an error fails the test (nbclient raises CellExecutionError with its traceback).
     """
     copy = shutil.copy(path, folder)
+    shutil.copy(path.parent / "fmnist_series.py", folder)  # the shared code, beside the notebook as in the repository
     notebook = nbformat.read(copy, as_version=4)
     code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
     by_id = {cell.id: cell for cell in code_cells}
