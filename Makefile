@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: series publish module release test test-oldest benchmark ablation data lab clean
+.PHONY: series results publish module release test test-oldest benchmark ablation data lab clean
 
 # The oldest TensorFlow and Keras the notebooks support: Colab's announced runtime.
 OLDEST_TENSORFLOW := 2.19.0
@@ -11,6 +11,10 @@ OLDEST_KERAS := 3.10.0
 
 series: data  ## run every notebook in order, full mode, saving outputs and models/
 	$(BIN)/python tools/run_series.py
+	$(BIN)/python -m tools.write_results
+
+results: $(BIN)/.installed  ## copy each notebook's finding (the Markdown its run generated) into RESULTS.md
+	$(BIN)/python -m tools.write_results
 
 publish: $(BIN)/.installed  ## after make series: copy its models to models/published/, record their SHA-256
 	$(BIN)/python -m tools.publish_models

@@ -28,7 +28,7 @@ SOLVE_EVERY_EXERCISE = r"""
 import re as _re
 for _name in sorted((name for name in globals() if _re.fullmatch(r"q\d+", name)), key=lambda name: int(name[1:])):
     exec(globals()[_name]._solution, globals())
-    print("VERDICT", _name, globals()[_name].check().label)
+    print("VERDICT", _name, globals()[_name].verdict(globals()).label)
 """
 
 

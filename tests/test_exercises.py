@@ -1,6 +1,8 @@
 """Every exercise checked three ways: the blank answer, the solution, and the wrong answers that readers give."""
 
 import math
+import re
+import time
 from types import SimpleNamespace
 
 import nbformat
@@ -11,13 +13,16 @@ import fmnist_series
 from fmnist_series import Verdict
 from tools.notebook_code import notebook_path
 
+CHECK_SECONDS = 2.0  # the most a reader waits for a check (with the solution's own code)
+
 # (notebook, exercise) -> wrong answers, each with words that its message must contain
 WRONG_ANSWERS = {
     (1, 1): [("maximum_pixel = 1", "after scaling"), ("maximum_pixel = 256", "cannot exceed 255")],
     (1, 2): [("validation_counts = np.bincount(y_train[:12_000], minlength=10)", "first 12,000"),
              ("validation_counts = np.bincount(y_train, minlength=10)", "all 60,000"),
-             ("validation_counts = [1, 2, 3]", "10 counts")],
-    (1, 3): [("mean_brightness = x_train.mean()", "0-255 scale"), ("mean_brightness = x_test.mean() / 255", "test set")],
+             ("validation_counts = [1, 2, 3]", "10 counts"), ("validation_counts = [1200] * 10", "not exactly")],
+    (1, 3): [("mean_brightness = x_train.mean()", "0-255 scale"), ("mean_brightness = 72.9", "0-255 scale"),
+             ("mean_brightness = x_test.mean() / 255", "test set")],
     (2, 1): [("conv_parameters = 3 * 3 * 32 * 64", "bias"), ("conv_parameters = 3 * 3 * 64 + 64", "1 input channel")],
     (2, 2): [("feature_model = keras.Sequential([keras.Input((28, 28, 1)), layers.Conv2D(32, 3)])", "26×26"),
              ("feature_model = keras.Sequential([keras.Input((28, 28, 1)), layers.Conv2D(32, 3, padding='same'),"
@@ -43,11 +48,13 @@ WRONG_ANSWERS = {
              ("reloaded = 'my_copy.keras'", "a Keras model")],
     (5, 2): [("resumable_format = 'h5'", "compile=False"), ("resumable_format = 'pickle'", "no weights")],
     (5, 3): [("h5_megabytes = series.H5_PATH.stat().st_size / 2**10", "KiB"),
-             ("h5_megabytes = series.H5_PATH.stat().st_size", "bytes")],
+             ("h5_megabytes = series.H5_PATH.stat().st_size", "bytes"),
+             ("h5_megabytes = series.H5_PATH.stat().st_size / 1e6", "MiB")],
     (6, 1): [("def recall_per_class(confusion):\n    return np.diag(confusion) / confusion.sum(axis=0)", "precision"),
              ("def recall_per_class(confusion):\n    return np.diag(confusion).sum() / confusion.sum()", "one number per class")],
     (6, 2): [("def interval_half_width(p, n):\n    return np.sqrt(p * (1 - p) / n)", "1.96"),
              ("def interval_half_width(p, n):\n    return 1.96 * p * (1 - p) / n", "square root")],
+    (6, 4): [("my_cnn = series.build_lesson_cnn()", "below the target"), ("my_cnn = 'my model'", "a Keras model")],
     (6, 3): [("worst_recalled_class = 2", "class name"), ("worst_recalled_class = 'Bag'", "lowest recall"),
              ("worst_recalled_class = 'T-shirt/top'", "lowest precision")],
     (7, 1): [("def conv2d_same(images, kernel, bias):\n    return conv2d(images, kernel, bias)", "7×7"),
@@ -95,6 +102,9 @@ WRONG_ANSWERS = {
                "background_share = 100 * float((image == 0).mean())", "percentage"),
               ("image = series.photo_to_model_input(series.SAMPLE_PHOTOS_DIR / 'ankle_boot_rotated.jpg')\n"
                "background_share = float((image > 0).mean())", "garment pixels")],
+    (12, 5): [("small_cnn = series.build_lesson_cnn()", "at most 20,000"),
+              ("small_cnn = keras.Sequential([keras.Input((28, 28, 1)), layers.Flatten(), layers.Dense(10)])",
+               "below the target")],
     (14, 4): [("clockwise_degrees = 270", "counter-clockwise"), ("clockwise_degrees = 180", "upside-down")],
     (15, 1): [("ece_by_hand = 0.4", "largest gap"), ("ece_by_hand = 0.1", "1/2")],
     (15, 2): [("def threshold_at_95(in_scores):\n    return float(np.quantile(in_scores, 0.05))", "only 5 %"),
@@ -128,18 +138,26 @@ def context(tmp_path, monkeypatch):
         "____": fmnist_series.____, "x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test,
         "history": {"loss": [0.6, 0.35, 0.3, 0.25, 0.2, 0.1], "val_loss": [0.4, 0.3, 0.28, 0.3, 0.35, 0.4],
                     "accuracy": [0.8, 0.88, 0.9, 0.95, 0.97, 0.99], "val_accuracy": [0.86, 0.89, 0.895, 0.89, 0.91, 0.9]},
-        "model": trained_model, "predicted": predicted, "math": math, "final_tiny": fmnist_series.build_lesson_cnn(),
+        "model": trained_model, "model_from_keras": trained_model, "predicted": predicted, "math": math, "final_tiny": fmnist_series.build_lesson_cnn(),
         "build_better_cnn": fmnist_series.build_better_cnn,
         "conv2d": fmnist_series.conv2d,
         "odd_photo_path": fmnist_series.odd_photo_for_exercise(tmp_path),
     }
 
 
+CAPSTONES = {(6, 4), (12, 5)}  # trained-model challenges: their solutions train, on a quick run's images
+
+
 def verdict_of(code, namespace, notebook, index):
     namespace[f"q{index}"] = fmnist_series.exercises(notebook)[index - 1]
+    if (notebook, index) in CAPSTONES:  # the notebooks' arrays: quick mode's images, with the channel axis
+        namespace["x_train"] = namespace["x_train"][:fmnist_series.TRAIN_IMAGES, ..., np.newaxis]
+        namespace["y_train"] = namespace["y_train"][:fmnist_series.TRAIN_IMAGES]
     if notebook == 3:  # notebook 03 holds the History object that fit returned, not its dictionary
-        namespace["history"] = SimpleNamespace(history=namespace["history"])
-    exec(f"{code}\nverdict = q{index}.check()", namespace)
+        steps = math.ceil(fmnist_series.TRAIN_IMAGES * 0.8 / 128)
+        namespace["history"] = SimpleNamespace(history=namespace["history"], params={"steps": steps},
+                                               epoch=list(range(fmnist_series.EPOCHS)))
+    exec(f"{code}\nverdict = q{index}.verdict(globals())", namespace)
     assert isinstance(namespace["verdict"], Verdict)
     return namespace["verdict"]
 
@@ -155,9 +173,13 @@ def blank_answer(notebook, index):
 def test_the_blank_is_not_attempted_and_the_solution_passes(notebook, index, context):
     assert verdict_of(blank_answer(notebook, index), dict(context), notebook, index).label == "Not attempted"
     exercise = fmnist_series.exercises(notebook)[index - 1]
-    verdict = verdict_of(exercise._solution, dict(context), notebook, index)
+    namespace = dict(context)
+    verdict = verdict_of(exercise._solution, namespace, notebook, index)
     assert verdict.label == "Correct", repr(verdict)
-    assert len(exercise.hints) >= 2 and exercise.hint(9).label == "Hint" and exercise.solution().code
+    started = time.perf_counter()
+    exercise.verdict(namespace)  # the check alone, on the solution's answer
+    assert time.perf_counter() - started <= CHECK_SECONDS, "a check takes at most 2 s"
+    assert len(exercise.hints) >= 2 and exercise.hint_verdict(9).label == "Hint" and exercise.solution_verdict().code
 
 
 @pytest.mark.parametrize(("notebook", "index"), EXERCISES)
@@ -175,6 +197,24 @@ def test_every_notebook_has_at_least_three_exercises_and_the_series_fifty():
     assert min(counts.values()) >= 3 and sum(counts.values()) >= 50, counts
 
 
+def test_check_hint_and_solution_show_their_verdict_once(context, capsys):
+    """In a notebook, a cell's last value is shown too: check() returns nothing, so its verdict appears once."""
+    exercise = fmnist_series.exercises(1)[0]
+    namespace = {"q1": exercise, "maximum_pixel": 255}
+    exec("shown = [q1.check(), q1.hint(), q1.solution()]", namespace)
+    assert namespace["shown"] == [None, None, None]
+    printed = capsys.readouterr().out
+    assert printed.count("Correct:") == 1 and printed.count("Hint:") == 1 and printed.count("Solution:") == 1, printed
+
+
 def test_a_check_that_fails_inside_the_readers_code_reports_it_without_a_traceback(context):
     verdict = verdict_of("def best_epoch(history):\n    return history['no such key']", dict(context), 4, 2)
     assert verdict.label == "Incorrect" and "KeyError" in verdict.text
+
+
+def test_the_readme_counts_the_exercises_of_each_notebook():
+    readme = (notebook_path(1).parent.parent / "README.md").read_text()
+    counts = [len(fmnist_series.exercises(notebook)) for notebook in range(1, 16)]
+    row = re.search(r"^\| exercises \|(.*)\|$", readme, re.M).group(1)
+    assert [int(cell) for cell in row.split("|")] == counts
+    assert int(re.search(r"(\d+)\s+in all", readme).group(1)) == sum(counts)

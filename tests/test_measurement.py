@@ -44,22 +44,38 @@ def test_targets_record_the_training_time_of_the_first_check_that_reaches_them()
     assert len(clock.val_accuracy) == 4
 
 
-def test_repeats_are_interleaved_and_seeded_alike(capsys):
+def test_repeats_are_interleaved_in_alternate_orders_and_seeded_alike(capsys):
     calls = []
 
-    def variant(name):
+    def variant(name, step_seconds=(1.0, 0.5)):
         def run(seed):
             calls.append((name, seed))
             clock = TrainingClock(batch_size=1)
-            clock.step_seconds = [1.0, 0.5]
+            clock.step_seconds = list(step_seconds) if seed != 2 or name != "B" else [1.0, 1.0]  # B's last run: slow
             return clock
 
         return run
 
     runs = MEASURE["interleaved"]({"A": variant("A"), "B": variant("B")}, repeats=3)
-    assert calls == [("A", 0), ("B", 0), ("A", 1), ("B", 1), ("A", 2), ("B", 2)]
+    assert calls == [("A", 0), ("B", 0), ("B", 1), ("A", 1), ("A", 2), ("B", 2)]
     assert {name: len(clocks) for name, clocks in runs.items()} == {"A": 3, "B": 3}
-    assert "repeat 3/3, B: 2 images/s" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "repeat 3/3, B: 1 images/s" in printed
+    assert "B, repeat 3 (2.0× slower than its median)" in printed  # a stall across runs
+
+
+def test_paired_difference_compares_seed_with_seed():
+    mean, half_width, beyond_noise = MEASURE["paired_difference"]([0.91, 0.92, 0.93], [0.90, 0.91, 0.92])
+    assert round(mean, 6) == 0.01 and half_width < 1e-9 and beyond_noise  # the same gain on every seed
+    mean, half_width, beyond_noise = MEASURE["paired_difference"]([0.91, 0.89, 0.93], [0.90, 0.90, 0.90])
+    assert round(mean, 6) == 0.01 and half_width > abs(mean) and not beyond_noise  # seeds disagree: noise
+    # 4.303 = Student's t for 95 % with 2 degrees of freedom
+    assert abs(half_width - 4.303 * np.std([0.01, -0.01, 0.03], ddof=1) / 3**0.5) < 1e-3
+
+
+def test_slow_epochs_are_flagged_against_the_median():
+    assert MEASURE["slow"]([10, 10, 11, 20, 10]) == [(3, 2.0)]
+    assert MEASURE["slow"]([10, 20]) == []  # too few to have a median worth the name
 
 
 def test_median_and_range():

@@ -1,5 +1,8 @@
 """Every measured number the prose quotes comes from a run: a notebook's markdown from that notebook's
-outputs, the README, RESULTS.md and GLOSSARY.md from the outputs of the notebooks and of the benchmarks.
+outputs; in README.md, RESULTS.md and GLOSSARY.md, each section from the sources that its comment
+`<!-- source: 06, benchmarks/results.md -->` names (notebooks by number, other files by path), and
+from nothing else. A section runs from its source comment to the next one; text before the first
+comment may quote nothing.
 
 A quoted number is a decimal, a number with a thousands separator, or one with a unit (%, ×, s,
 min, MB, ...). It is found when some output or code number rounds to it at the precision the prose
@@ -7,6 +10,7 @@ gives (0.91 for 0.9072; 92 % for 0.9184); dimensions (24 × 24), versions, links
 calculations shown in full (≈ 0.49) are not quotes.
 """
 
+import json
 import re
 from pathlib import Path
 
@@ -14,13 +18,15 @@ import nbformat
 import pytest
 
 from tools.notebook_code import NOTEBOOKS
+from tools.run_series import README_TIMES, RUN_TIMES, readme_time_cells
+from tools.write_results import RESULTS, with_findings
 
 ROOT = Path(__file__).parent.parent
-BENCHMARK_RESULTS = sorted((ROOT / "benchmarks").glob("*.md"))  # results.md and ablation.md
 NUMBER = r"\d+(?:[,_]\d{3})*(?:\.\d+)?"
 UNIT = r"\s?(?:%|×(?!\s?\d)|x\b|s\b|ms\b|min\b|minutes|seconds|MiB|KiB|MB|GFLOP/s)"
 VERSION = r"(?<!Python )(?<!Keras )(?<!TensorFlow )"
-QUOTE = re.compile(rf"(?<![\w.\-/^·≈=+−])(?<![≈=·]\s){VERSION}{NUMBER}(?:{UNIT})?(?!·10)")
+QUOTE = re.compile(rf"(?<![\w.\-/^·≈=+−])(?<![≈=·]\s){VERSION}{NUMBER}(?:{UNIT})?(?!·10)(?!\.\d)")
+SOURCE_COMMENT = re.compile(r"<!-- source: (.*?) -->")
 
 # Constants and facts the prose may state without an output to show them; each is not a measurement.
 NOT_MEASURED = {
@@ -30,9 +36,12 @@ NOT_MEASURED = {
     "0.001",  # Adam's default learning rate
     "92 %",  # the blog's accuracy, which notebook 10 sets out to beat
     "30 MB",  # Fashion-MNIST's download
-    "0.934", "0.947", "0.956",  # published results that notebook 10 cites
+    "0.934", "0.949", "0.954", "0.967",  # published results that notebook 10 cites
     "0.03", "0.95",  # rates that notebook 08 derives on paper
     "1.5 ×",  # the measurement method's stall factor (series.STALL_FACTOR), a setting
+    "2.21", "3.10", "3.13", "3.15",  # versions of TensorFlow and Keras
+    "15 minutes",  # the time limit of the test command, a budget
+    "50,000",  # notebook 12's limit on the tiny CNN's parameters, a target
 }
 
 
@@ -92,10 +101,46 @@ def test_notebook_prose_quotes_only_its_own_outputs(path):
     assert not missing, f"numbers in the prose that no output of {path.name} shows: {sorted(missing)}"
 
 
+def source_numbers(name: str) -> set[float]:
+    """The numbers of a source: a notebook's code and outputs (`06`), or a file of the repository."""
+    if re.fullmatch(r"\d\d", name):
+        notebook = next(path for path in NOTEBOOKS if path.name.startswith(name + "_"))
+        return numbers_in(output_text(nbformat.read(notebook, as_version=4)))
+    return numbers_in((ROOT / name).read_text())
+
+
+def sections(text: str):
+    """(source names, text) of each section of a document; the text before the first comment has none."""
+    parts = SOURCE_COMMENT.split(text)
+    yield [], parts[0]
+    for names, section in zip(parts[1::2], parts[2::2]):
+        yield [name.strip() for name in names.split(",")], section
+
+
+def test_a_section_is_checked_against_its_own_sources_only():
+    text = "Before: 0.9122.\n<!-- source: 06 -->\nSix: 0.9072 ± 0.0057 and 0.9423."
+    (_, before), (names, section) = sections(text)
+    assert list(quotes(before)) == ["0.9122"] and names == ["06"]
+    assert unfounded(section, source_numbers("06")) == ["0.9423"]  # 10's figure, not 06's
+
+
 @pytest.mark.parametrize("document", ["README.md", "RESULTS.md", "GLOSSARY.md"])
-def test_the_documents_quote_only_outputs_of_the_notebooks_and_the_benchmarks(document):
-    sources = {number for path in BENCHMARK_RESULTS for number in numbers_in(path.read_text())}
-    for path in NOTEBOOKS:
-        sources |= numbers_in(output_text(nbformat.read(path, as_version=4)))
-    missing = unfounded((ROOT / document).read_text(), sources)
-    assert not missing, f"numbers in {document} that no notebook or benchmark output shows: {missing}"
+def test_each_section_of_the_documents_quotes_only_its_sources(document):
+    missing = []
+    for names, section in sections((ROOT / document).read_text()):
+        numbers = set().union(*(source_numbers(name) for name in names))
+        missing += [f"{quote} (sources: {', '.join(names) or 'none'})" for quote in unfounded(section, numbers)]
+    assert not missing, f"numbers in {document} that the sources named above them do not show: {missing}"
+
+
+def test_the_readme_run_times_are_those_that_make_series_recorded():
+    """The README's "full run" column is written from benchmarks/run_times.json, which `make series` writes."""
+    times = json.loads(RUN_TIMES.read_text())
+    assert readme_time_cells(README_TIMES.read_text()) == {name: f"{round(entry['minutes'])} min"
+                                                           if entry["minutes"] >= 1 else "< 1 min"
+                                                           for name, entry in times.items()}
+
+
+def test_the_findings_in_results_md_are_the_notebooks_own():
+    """RESULTS.md's findings are the Markdown that each notebook's `finding` cell generated (make results)."""
+    assert RESULTS.read_text() == with_findings(RESULTS.read_text()), "run make results"

@@ -6,6 +6,10 @@ Each notebook runs in a fresh kernel started in notebooks/, as JupyterLab would
 run it, and is written back only once all its cells succeeded, so a failed run
 never replaces a good notebook. Progress goes to the terminal: each cell as it
 starts, and what cells print (such as the epochs of a training) as they print it.
+
+A full run (not FMNIST_QUICK=1) records each notebook's time, date and processor in
+RUN_TIMES (benchmarks/run_times.json), the source of the README's "full run" column;
+tests/test_quoted_numbers.py checks that column against it.
 """
 
 from __future__ import annotations
@@ -16,11 +20,54 @@ import tempfile
 import time
 from pathlib import Path
 
+import json
+import re
+
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS_DIR = ROOT / "notebooks"
+RUN_TIMES = ROOT / "benchmarks" / "run_times.json"
+README_TIMES = ROOT / "README.md"  # its series table ends each row with the notebook's full-run time
+TIME_CELL = re.compile(r"^(\| \d\d \| \[[^]]*\]\(notebooks/(?P<name>[^)]+\.ipynb)\) \|.*\| )(?P<time>[^|]*?)( \|)$", re.M)
+
+
+def readme_time_cells(readme: str) -> dict[str, str]:
+    """{notebook file name: its "full run" cell} of the README's series table."""
+    return {match["name"]: match["time"] for match in TIME_CELL.finditer(readme)}
+
+
+def write_readme_times() -> None:
+    """Rewrite the README's "full run" column from RUN_TIMES: minutes rounded, "< 1 min" below one."""
+    times = json.loads(RUN_TIMES.read_text())
+
+    def cell(match):
+        minutes = times[match["name"]]["minutes"]
+        return match[1] + (f"{round(minutes)} min" if minutes >= 1 else "< 1 min") + match[4]
+
+    README_TIMES.write_text(TIME_CELL.sub(cell, README_TIMES.read_text()))
+
+
+def processor() -> str:
+    """The processor as lscpu names it, with its physical cores and threads per core (Linux)."""
+    cpuinfo = Path("/proc/cpuinfo")
+    if not cpuinfo.exists():
+        return "unknown processor"
+    blocks = [dict(line.split(":", 1) for line in block.splitlines() if ":" in line)
+              for block in cpuinfo.read_text().strip().split("\n\n")]
+    blocks = [{key.strip(): value.strip() for key, value in block.items()} for block in blocks]
+    physical = len({(block.get("physical id"), block.get("core id")) for block in blocks})
+    return (f"{blocks[0].get('model name', 'unknown processor')}, {physical} physical cores, "
+            f"{len(blocks) // physical} thread(s) per core")
+
+
+def record_run_time(name: str, seconds: float) -> None:
+    """Write a full run's minutes, date and processor for notebook `name` into RUN_TIMES."""
+    times = json.loads(RUN_TIMES.read_text()) if RUN_TIMES.exists() else {}
+    times[name] = {"minutes": round(seconds / 60, 1), "date": time.strftime("%Y-%m-%d"), "processor": processor()}
+    RUN_TIMES.write_text(json.dumps(dict(sorted(times.items())), indent=1, ensure_ascii=False) + "\n")
 
 
 def first_line(cell) -> str:
@@ -67,7 +114,8 @@ def run_notebook(path: Path) -> float:
 
 def main(arguments: list[str]) -> int:
     paths = [Path(argument) for argument in arguments] or sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
-    mode = "QUICK TEST RUN" if os.environ.get("FMNIST_QUICK") == "1" else "full lesson"
+    quick = os.environ.get("FMNIST_QUICK") == "1"
+    mode = "QUICK TEST RUN" if quick else "full lesson"
     print(f"Running {len(paths)} notebooks ({mode}).", flush=True)
     timings = []
     for path in paths:
@@ -78,7 +126,11 @@ def main(arguments: list[str]) -> int:
             print(f"\n{path.name} failed; it was left unchanged.\n{error}", file=sys.stderr)
             return 1
         timings.append((path.name, seconds))
+        if not quick:
+            record_run_time(path.name, seconds)
         print(f"  done in {seconds / 60:.1f} min", flush=True)
+    if not quick:
+        write_readme_times()
     print("\nSummary:")
     for name, seconds in timings:
         print(f"  {name:<45} {seconds / 60:5.1f} min")
