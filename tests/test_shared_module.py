@@ -12,7 +12,7 @@ import pytest
 import fmnist_series
 from tools import export_module
 from tools.notebook_code import NOTEBOOKS, shared_definitions
-from tools.release import REPOSITORY, setup_cell, sha256
+from tools.release import REPOSITORY, setup_cell, sha256, with_new_terms
 
 ROOT = Path(__file__).parent.parent
 MODULE = ROOT / "notebooks" / "fmnist_series.py"
@@ -79,6 +79,13 @@ def test_every_notebook_carries_the_same_release_and_the_module_hash():
         setup = next(cell for cell in notebook.cells if cell.get("id") == "setup")
         assert setup.source == expected, f"{path.name}: run make release VERSION={fmnist_series.RELEASE}"
         assert len(setup.source.splitlines()) <= 15
+
+
+def test_every_notebook_names_the_glossary_terms_it_explains_first():
+    for path in NOTEBOOKS:
+        title = nbformat.read(path, as_version=4).cells[0]
+        assert title.source == with_new_terms(title.source, int(path.name[:2]), fmnist_series.RELEASE), (
+            f"{path.name}: run make release VERSION={fmnist_series.RELEASE}")
 
 
 def test_every_link_into_the_repository_points_at_a_file_that_exists_in_the_release():

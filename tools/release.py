@@ -46,6 +46,9 @@ VERSIONED_URL = re.compile(
 
 
 RELATIVE_LINK = re.compile(r"\]\((?!https?://|mailto:)([^)\s]+)\)")
+GLOSSARY = ROOT / "GLOSSARY.md"
+GLOSSARY_ROW = re.compile(r"^\| (?P<term>[^|]+?) \| [^|]+ \| \[(?P<first>\d\d)\]\[\d\d\]", re.M)
+NEW_TERMS_LINE = re.compile(r"\n\n\*\*New terms here\*\*[^\n]*")
 
 
 def sha256(path):
@@ -75,6 +78,14 @@ def absolute_links(markdown, release):
                              markdown)
 
 
+def with_new_terms(title, number, release):
+    """A notebook's title cell ending with the glossary's terms that this notebook explains first, linked."""
+    terms = [match["term"] for match in GLOSSARY_ROW.finditer(GLOSSARY.read_text()) if int(match["first"]) == number]
+    line = (f"\n\n**New terms here**, each explained in a sentence in the [glossary](https://github.com/{REPOSITORY}"
+            f"/blob/{release}/GLOSSARY.md): {', '.join(terms)}." if terms else "")
+    return NEW_TERMS_LINE.sub("", title) + line
+
+
 def release(version):
     module = MODULE.read_text()
     module = re.sub(r'^RELEASE = "[^"]*"', f'RELEASE = "{version}"', module, count=1, flags=re.M)
@@ -88,6 +99,8 @@ def release(version):
                 cell.source = setup_cell(version, module_sha256)
             elif cell.cell_type == "markdown":
                 cell.source = absolute_links(at_release(cell.source, version), version)
+                if cell.id == "title":
+                    cell.source = with_new_terms(cell.source, int(path.name[:2]), version)
         path.write_text(normalized(notebook))
     for document in (ROOT / "README.md", ROOT / "models" / "README.md"):
         document.write_text(at_release(document.read_text(), version))
