@@ -94,7 +94,7 @@ BETTER_HISTORY_PATH = MODELS_DIR / "better_history.json"
 PUBLISHED_SHA256 = {
     "lesson_cnn.weights.h5": "6bffa7ee3691153ab4d90136d44e4378b2bcdc78ab31456fec274fd700d0d9b7",
     "lesson_history.json": "c88dca017c5b4782b037dd8e856530b79bad955ede06f72eb925f70cb80e3c85",
-    "better_cnn.weights.h5": "5ae52a99743a2aa8381bfc06d0c021d06606cb080b453ee7a64f92d25d0b0357",
+    "better_cnn.weights.h5": "f46a5cc9431dfbbcfed6317584e8d372ad333a9ef561480734a742d9e303bf5a",
     "tiny_cnn.weights.h5": "13f5ffd94319e3f826e9070bde1e08bfb1d67a916cc977958c6cf9f38fc7b4f9",
 }
 CPU_TRAINING_ADVICE = (
