@@ -438,7 +438,8 @@ def paired_difference(first, second):
     mean = float(np.mean(differences))
     if len(differences) < 2:
         return mean, float("inf"), False
-    half_width = float(t_distribution.ppf(0.975, len(differences) - 1) * np.std(differences, ddof=1) / math.sqrt(len(differences)))
+    half_width = float(t_distribution.ppf(0.975, len(differences) - 1) * np.std(differences, ddof=1)
+                       / math.sqrt(len(differences)))
     return mean, half_width, abs(mean) > half_width
 
 
@@ -841,7 +842,8 @@ def _exercises_05():
          "reloaded = keras.models.load_model(my_copy)"),
         (resumable_format, ["Notebook 13 resumes a training from one of them, and shows the other fail.",
                             "The native format of Keras 3."], 'resumable_format = "keras"'),
-        (h5_megabytes, ["The cell under 'What is on disk now' prints every file's size.", "path.stat().st_size is in bytes; 1 MiB is 2**20 bytes."],
+        (h5_megabytes, ["The cell under 'What is on disk now' prints every file's size.",
+                        "path.stat().st_size is in bytes; 1 MiB is 2**20 bytes."],
          "h5_megabytes = series.H5_PATH.stat().st_size / 2**20"),
     ]
 

@@ -33,7 +33,8 @@ def test_notebook_is_a_lesson(path):
     badges = re.findall(re.escape(COLAB_PREFIX) + rf"[\w.-]+/[\w.-]+/blob/{fmnist_series.RELEASE}/(\S+?)\)", first)
     assert badges == [f"notebooks/{path.name}"], "one Colab badge, pointing at this notebook in the release"
     assert "**Needs:**" in first and "**Makes:**" in first
-    assert "## What we learned" in last
+    # the summary ends the notebook; its heading may sit above a cell that generates the run's finding
+    assert any("## What we learned" in cell.source for cell in notebook.cells[-3:] if cell.cell_type == "markdown")
     following = NOTEBOOKS[NOTEBOOKS.index(path) + 1 :][:1]
     for name in (other.name for other in following):
         next_url = f"{COLAB_PREFIX}{fmnist_series.REPOSITORY}/blob/{fmnist_series.RELEASE}/notebooks/{name}"

@@ -14,14 +14,13 @@ tests/test_quoted_numbers.py checks that column against it.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import sys
 import tempfile
 import time
 from pathlib import Path
-
-import json
-import re
 
 import nbformat
 from nbclient import NotebookClient
