@@ -18,7 +18,7 @@ import nbformat
 import pytest
 
 from tools.notebook_code import NOTEBOOKS
-from tools.run_series import README_TIMES, RUN_TIMES, readme_time_cells
+from tools.run_series import README_TIMES, RUN_TIMES, readme_time, readme_time_cells
 from tools.write_results import RESULTS, with_findings
 
 ROOT = Path(__file__).parent.parent
@@ -136,8 +136,7 @@ def test_each_section_of_the_documents_quotes_only_its_sources(document):
 def test_the_readme_run_times_are_those_that_make_series_recorded():
     """The README's "full run" column is written from benchmarks/run_times.json, which `make series` writes."""
     times = json.loads(RUN_TIMES.read_text())
-    assert readme_time_cells(README_TIMES.read_text()) == {name: f"{round(entry['minutes'])} min"
-                                                           if entry["minutes"] >= 1 else "< 1 min"
+    assert readme_time_cells(README_TIMES.read_text()) == {name: readme_time(entry["minutes"])
                                                            for name, entry in times.items()}
 
 

@@ -38,28 +38,29 @@ def readme_time_cells(readme: str) -> dict[str, str]:
     return {match["name"]: match["time"] for match in TIME_CELL.finditer(readme)}
 
 
+def readme_time(minutes: float) -> str:
+    """A run time as the README's table gives it: whole minutes, or "< 1 min"."""
+    return f"{round(minutes)} min" if minutes >= 1 else "< 1 min"
+
+
 def write_readme_times() -> None:
     """Rewrite the README's "full run" column from RUN_TIMES: minutes rounded, "< 1 min" below one."""
     times = json.loads(RUN_TIMES.read_text())
 
     def cell(match):
-        minutes = times[match["name"]]["minutes"]
-        return match[1] + (f"{round(minutes)} min" if minutes >= 1 else "< 1 min") + match[4]
+        return match[1] + readme_time(times[match["name"]]["minutes"]) + match[4]
 
     README_TIMES.write_text(TIME_CELL.sub(cell, README_TIMES.read_text()))
 
 
 def processor() -> str:
-    """The processor as lscpu names it, with its physical cores and threads per core (Linux)."""
-    cpuinfo = Path("/proc/cpuinfo")
-    if not cpuinfo.exists():
-        return "unknown processor"
-    blocks = [dict(line.split(":", 1) for line in block.splitlines() if ":" in line)
-              for block in cpuinfo.read_text().strip().split("\n\n")]
-    blocks = [{key.strip(): value.strip() for key, value in block.items()} for block in blocks]
-    physical = len({(block.get("physical id"), block.get("core id")) for block in blocks})
-    return (f"{blocks[0].get('model name', 'unknown processor')}, {physical} physical cores, "
-            f"{len(blocks) // physical} thread(s) per core")
+    """The processor as the shared module's `machine()` reads it, with its physical cores and threads per core."""
+    sys.path.insert(0, str(NOTEBOOKS_DIR))
+    from fmnist_series import machine  # imported here: it loads TensorFlow, which only a full run needs
+
+    info = machine()
+    return (f"{info['model name']}, {info['physical cores']} physical cores, "
+            f"{info['logical cores'] // max(info['physical cores'], 1)} thread(s) per core")
 
 
 def record_run_time(name: str, seconds: float) -> None:
