@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: series results publish module release test test-oldest benchmark ablation data lab clean
+.PHONY: series results publish module release test test-alone test-oldest benchmark ablation data lab clean
 
 # The oldest TensorFlow and Keras the notebooks support: Colab's announced runtime.
 OLDEST_TENSORFLOW := 2.19.0
@@ -28,6 +28,9 @@ release: $(BIN)/.installed  ## make release VERSION=v2.0.0: write the release ta
 
 test: data  ## run the test suite: unit tests, then every notebook in quick mode under nbval
 	$(BIN)/python -m pytest
+
+test-alone: data  ## run every notebook copied alone into an empty folder, as in Colab, against this checkout served locally
+	$(BIN)/python -m pytest -m alone tests/test_published_models.py
 
 test-oldest: data  ## run the tests with Colab's TensorFlow and Keras, in .venv-oldest
 	$(PYTHON) -m venv .venv-oldest

@@ -19,7 +19,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 import fmnist_series
-from tools.notebook_code import notebook_path
+from tools.notebook_code import NOTEBOOKS, notebook_path
 from tools.release import setup_cell, sha256
 
 ROOT = Path(__file__).parent.parent
@@ -135,8 +135,21 @@ def printed(notebook):
     return "".join(output.get("text", "") for cell in notebook.cells for output in cell.get("outputs", []))
 
 
-# 04 stands for the notebooks that need the lesson model; 15 needs the better CNN and 14's photo code too.
-@pytest.mark.parametrize("number", [4, 15])
+# Every notebook runs alone in `make test-alone`; `make test` runs two: 04 stands for the notebooks that need
+# the lesson model, 15 needs the better CNN and 14's photo code too.
+IN_MAKE_TEST = {4, 15}
+EVERY_NOTEBOOK = [pytest.param(int(path.name[:2]), id=path.stem[:2],
+                               marks=() if int(path.name[:2]) in IN_MAKE_TEST else pytest.mark.alone) for path in NOTEBOOKS]
+
+
+def downloads_expected(number):
+    """The published files that notebook `number`, opened alone, must download: those of the models it loads."""
+    source = notebook_path(number).read_text()
+    lesson = ["lesson_history.json", "lesson_cnn.weights.h5"] if "load_lesson_model()" in source else []
+    return lesson + (["better_cnn.weights.h5"] if "load_better_model()" in source else [])
+
+
+@pytest.mark.parametrize("number", EVERY_NOTEBOOK)
 def test_a_notebook_opened_alone_downloads_the_code_and_models_it_needs(number, checkout_url, tmp_path, monkeypatch):
     folder = tmp_path / "colab"
     folder.mkdir()
@@ -144,20 +157,24 @@ def test_a_notebook_opened_alone_downloads_the_code_and_models_it_needs(number, 
     assert f"fmnist_series.py of release {fmnist_series.RELEASE}, from the series' release" in output
     downloaded = folder / f"fmnist_series_{fmnist_series.RELEASE}" / "fmnist_series.py"
     assert downloaded.read_bytes() == (ROOT / "notebooks" / "fmnist_series.py").read_bytes()
-    assert "Downloaded lesson_cnn.weights.h5" in output and "Downloaded lesson_history.json" in output
-    assert ("Downloaded better_cnn.weights.h5" in output) == (number == 15)
-    assert "Training it here" not in output and "Epoch 1/" not in output, "trains no earlier notebook's model"
-    models = folder / "models" / "quick"
-    assert (models / "lesson_history.json").read_bytes() == (PUBLISHED / "lesson_history.json").read_bytes()
+    expected = downloads_expected(number)
+    assert sorted(re.findall(r"Downloaded (\S+) from", output)) == sorted(expected)
+    assert "Training it here" not in output and "has lost its partner file" not in output, \
+        "trains no earlier notebook's model"
+    for name in expected:
+        if not name.endswith(".weights.h5"):
+            assert (folder / "models" / "quick" / name).read_bytes() == (PUBLISHED / name).read_bytes()
 
 
-def test_a_notebook_opened_alone_and_offline_stops_with_one_clear_message(tmp_path, monkeypatch):
+@pytest.mark.parametrize("number", EVERY_NOTEBOOK)
+def test_a_notebook_opened_alone_and_offline_stops_with_one_clear_message(number, tmp_path, monkeypatch):
     folder = tmp_path / "colab"
     folder.mkdir()
     with pytest.raises(CellExecutionError):
-        run_alone(4, folder, "http://127.0.0.1:9/", monkeypatch)  # the discard port: refused at once
-    notebook = nbformat.read(folder / notebook_path(4).name, as_version=4)  # as saved: unexecuted
-    assert [path.name for path in folder.rglob("*") if path.is_file()] == [notebook_path(4).name], "nothing left behind"
+        run_alone(number, folder, "http://127.0.0.1:9/", monkeypatch)  # the discard port: refused at once
+    notebook = nbformat.read(folder / notebook_path(number).name, as_version=4)  # as saved: unexecuted
+    assert [path.name for path in folder.rglob("*") if path.is_file()] == [notebook_path(number).name], \
+        "nothing left behind"
     client = NotebookClient(notebook, kernel_name="python3", resources={"metadata": {"path": str(folder)}})
     with client.setup_kernel():
         setup = next(cell for cell in notebook.cells if cell.get("id") == "setup")
