@@ -1412,7 +1412,77 @@ def _exercises_12():
     ]
 
 
-_EXERCISES = {number: globals()[f"_exercises_{number:02d}"] for number in range(1, 16)}
+def _exercises_16():
+    def energy_exercise(namespace):
+        function = answer(namespace, "energy_score")
+        logits = np.array([[2.0, 1.0, 0.0], [10.0, -5.0, 3.0]])
+        got = np.asarray(called(function, logits), dtype=float)
+        expected = -logsumexp(logits, axis=1)
+        if got.shape != expected.shape:
+            raise Wrong(f"for logits of shape (2, 3) your function returns shape {got.shape}: one score per row, "
+                        "shape (2,), is what the page needs.")
+        if np.allclose(got, expected, atol=1e-6):
+            return f"{np.round(expected, 3).tolist()}: minus logsumexp of each row, lower for the more confident logits."
+        if np.allclose(got, -expected, atol=1e-6):
+            raise Wrong("mind the sign: the energy is minus logsumexp, so that pictures unlike the garments score higher.")
+        if np.allclose(got, -logits.max(axis=1), atol=1e-6):
+            raise Wrong("that is minus the largest logit; logsumexp adds the contribution of every logit.")
+        if np.allclose(got, -softmax(logits).max(axis=1), atol=1e-6):
+            raise Wrong("that is minus the largest softmax probability, 15's weaker baseline; the energy uses the logits.")
+        raise Wrong(f"for the logits [[2, 1, 0], [10, -5, 3]] you return {np.round(got, 3).tolist()}; "
+                    f"their energy scores are {np.round(expected, 3).tolist()}.")
+
+    def refused(namespace):
+        _compare(answer(namespace, "share_of_garments_refused"), 0.05, "share_of_garments_refused", 1e-9, mistakes=[
+            (0.95, "that is the share the threshold lets pass; the page refuses the others."),
+            (5, "write it as a share between 0 and 1: 5 % is 0.05.")])
+        return "0.05: the threshold lets 95 % of the validation garments pass, so about 1 garment in 20 is refused."
+
+    def dequantize(namespace):
+        _compare(answer(namespace, "logit_from_int8"), 10.0, "logit_from_int8", 1e-6, mistakes=[
+            (7.5, "that leaves out the zero point: subtract it before scaling, (30 - (-10)) × 0.25."),
+            (5.0, "the zero point is subtracted: 30 - (-10) = 40, not 20."),
+            (110.0, "that turns a logit of 30 into an integer; going back, subtract the zero point, then multiply by the "
+                    "scale.")])
+        return "(30 - (-10)) × 0.25 = 10.0, as LiteRTLogits computes each logit."
+
+    def top_three_exercise(namespace):
+        function = answer(namespace, "top_three")
+        probabilities = np.array([0.02, 0.05, 0.30, 0.01, 0.12, 0.03, 0.40, 0.02, 0.04, 0.01])
+        got = called(function, probabilities)
+        expected = {CLASS_NAMES[6]: 0.40, CLASS_NAMES[2]: 0.30, CLASS_NAMES[4]: 0.12}
+        if not isinstance(got, dict):
+            raise Wrong(f"`top_three` should return a dict of class name to probability; yours returns a {type(got).__name__}.")
+        if {str(key) for key in got} == {"6", "2", "4"}:
+            raise Wrong("your keys are class numbers; the page shows names: series.CLASS_NAMES[number].")
+        if set(got) != set(expected):
+            raise Wrong(f"for these probabilities you give {list(got)}; the three most probable are {list(expected)}.")
+        if list(got) != list(expected):
+            raise Wrong(f"the right three classes, in the order {list(got)}; put the most probable first: {list(expected)}.")
+        if not all(abs(float(got[name]) - probability) < 1e-9 for name, probability in expected.items()):
+            raise Wrong("the right classes in the right order, but not with their probabilities.")
+        return f"{expected}: the three largest probabilities, most probable first."
+
+    return [
+        (energy_exercise, ["The energy is computed from the logits, not from the probabilities.",
+                           "scipy.special.logsumexp(logits, axis=1), with a minus sign in front."],
+         "from scipy.special import logsumexp\n\n\ndef energy_score(logits):\n    return -logsumexp(logits, axis=1)"),
+        (refused, ["The threshold is the 95th percentile of the validation garments' energy scores.",
+                   "Garments that score above it are refused."],
+         "share_of_garments_refused = 0.05"),
+        (dequantize, ["An int8 value is stored as round(value / scale) + zero point.",
+                      "Going back: (integer - zero point) × scale."],
+         "logit_from_int8 = (30 - (-10)) * 0.25"),
+        (top_three_exercise, ["np.argsort(probabilities) sorts the class numbers from least to most probable.",
+                              "np.argsort(probabilities)[::-1][:3] gives the three most probable; series.CLASS_NAMES[i] "
+                              "names each."],
+         "def top_three(probabilities):\n    top = np.argsort(probabilities)[::-1][:3]\n"
+         "    return {series.CLASS_NAMES[i]: float(probabilities[i]) for i in top}"),
+    ]
+
+
+_EXERCISES = {int(name.removeprefix("_exercises_")): function for name, function in sorted(globals().items())
+              if name.startswith("_exercises_")}
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -1945,3 +2015,174 @@ def fpr_at_95_tpr(in_scores, out_scores):
     Defined in notebook 15.
     """
     return float(np.mean(np.asarray(out_scores) <= acceptance_threshold(in_scores)))
+
+
+# Defined in notebook 16.
+DEMO_LITERT_PATH = MODELS_DIR / "demo_lesson_cnn_logits_int8.tflite"
+
+
+def logits_model(model):
+    """A copy of `model`, whose last layer is Dense(10, softmax), that outputs the ten logits instead.
+
+    Defined in notebook 16.
+    """
+    logits = layers.Dense(10, name="logits")(model.layers[-2].output)
+    network = keras.Model(model.inputs[0], logits, name=f"{model.name}_logits")
+    network.get_layer("logits").set_weights(model.layers[-1].get_weights())
+    return network
+
+
+class KerasLogits:
+    """A Keras network called on uint8 images (n, 28, 28, 1), 1,000 at a time; returns float logits (n, 10).
+
+    Defined in notebook 16.
+    """
+
+    def __init__(self, network):
+        self.network = network
+
+    def __call__(self, images):
+        return np.concatenate([keras.ops.convert_to_numpy(self.network(images[start : start + 1000].astype("float32")))
+                               for start in range(0, len(images), 1000)])
+
+
+class LiteRTLogits:
+    """A LiteRT file with int8 input and output, called like KerasLogits: uint8 images in, float logits out.
+
+    Defined in notebook 16.
+    """
+
+    def __init__(self, path):
+        self.interpreter = Interpreter(model_path=str(path), num_threads=1)
+        self.interpreter.allocate_tensors()
+        self.input, self.output = self.interpreter.get_input_details()[0], self.interpreter.get_output_details()[0]
+
+    def __call__(self, images):
+        input_scale, input_zero_point = self.input["quantization"]
+        output_scale, output_zero_point = self.output["quantization"]
+        logits = np.empty((len(images), 10), dtype=np.float32)
+        for index, image in enumerate(images):  # one image at a time, as requests come
+            quantized = np.clip(np.round(image / input_scale + input_zero_point), -128, 127).astype(np.int8)
+            self.interpreter.set_tensor(self.input["index"], quantized[np.newaxis])
+            self.interpreter.invoke()
+            logits[index] = (self.interpreter.get_tensor(self.output["index"])[0].astype(np.float32)
+                             - output_zero_point) * output_scale
+        return logits
+
+
+def energy(logits):
+    """15's energy score of each row of logits, -logsumexp: the higher, the less like the training images.
+
+    Defined in notebook 16.
+    """
+    return -logsumexp(logits, axis=-1)
+
+
+class Runtime:
+    """One way to run the model in the page: its logits, with a temperature and an energy threshold fitted on validation.
+
+    Defined in notebook 16.
+    """
+
+    def __init__(self, logits_of, validation_images, validation_labels):
+        self.logits_of = logits_of
+        self.validation_logits = logits_of(validation_images)
+        self.temperature = fit_temperature(self.validation_logits, validation_labels)
+        self.threshold = float(acceptance_threshold(energy(self.validation_logits)))
+
+
+def demo_runtimes(model):
+    """{"LiteRT int8": Runtime, "Keras float32": Runtime} of a trained `model` whose last layer is Dense(10, softmax).
+
+    Writes the int8 LiteRT file of its logits to DEMO_LITERT_PATH, then fits each runtime on the validation images.
+
+    Defined in notebook 16.
+    """
+    network = logits_model(model)
+    export_litert(network, DEMO_LITERT_PATH, **FULL_INTEGER)
+    (x_train, y_train), _ = keras.datasets.fashion_mnist.load_data()
+    start = int(TRAIN_IMAGES * 0.8)  # the last 20 %, as validation_split=0.2 keeps apart
+    images, labels = x_train[start : TRAIN_IMAGES, ..., np.newaxis], y_train[start : TRAIN_IMAGES]
+    return {"LiteRT int8": Runtime(LiteRTLogits(DEMO_LITERT_PATH), images, labels),
+            "Keras float32": Runtime(KerasLogits(network), images, labels)}
+
+
+def classify_photo(path, runtime):
+    """What the page shows for the picture file `path`, as (image, top_three, verdict).
+
+    image: the 28 x 28 uint8 image the model sees, or None; top_three: {class name: probability} of the three most
+    likely classes, or None when the page answers otherwise; verdict: one sentence of Markdown.
+
+    Defined in notebook 16.
+    """
+    try:
+        image = photo_to_model_input(path)
+    except PhotoError as error:
+        return None, None, f"**This file cannot be classified.** {str(error).replace(str(path), Path(path).name)}"
+    logits = runtime.logits_of(image[np.newaxis])[0]
+    score = float(energy(logits))
+    if score > runtime.threshold:
+        return image, None, (f"**Not clothing, as far as this model can tell.** It knows ten kinds of garment, and this "
+                             f"picture is unlike them: its energy score, {score:.1f}, is above {runtime.threshold:.1f}, "
+                             "which 95 % of the validation garments stay below.")
+    probabilities = softmax(logits / runtime.temperature)
+    top = np.argsort(probabilities)[::-1][:3]
+    return image, {CLASS_NAMES[i]: float(probabilities[i]) for i in top}, \
+        f"**{CLASS_NAMES[top[0]]}**, with probability {probabilities[top[0]]:.0%}."
+
+
+def build_demo(runtimes):
+    """The web page, a Gradio Blocks: a photo or a drawing in; what the model sees, its verdict and its top three out.
+
+    Defined in notebook 16.
+    """
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # the page sends nothing anywhere
+    import gradio as gr
+
+    def shown(image, top_three, verdict):
+        enlarged = None if image is None else np.kron(image[..., 0], np.ones((8, 8), dtype=np.uint8))  # sharp pixels
+        return enlarged, verdict, top_three
+
+    def on_photo(path, runtime_name):
+        if path is None:
+            return shown(None, None, "Choose a photo first.")
+        return shown(*classify_photo(path, runtimes[runtime_name]))
+
+    def on_drawing(drawing, runtime_name):
+        composite = None if drawing is None else drawing.get("composite")
+        if composite is None or to_grayscale(composite).min() > 250:
+            return shown(None, None, "Draw a garment first: dark lines on the white pad.")
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "drawing.png"
+            composite.save(path)
+            return shown(*classify_photo(path, runtimes[runtime_name]))
+
+    with gr.Blocks(title="What garment is this?", analytics_enabled=False) as demo:
+        gr.Markdown("## What garment is this?\nUpload a photo of one garment on a plain background, or draw one. The "
+                    "lesson CNN of the Fashion-MNIST series answers with its three most likely classes, or says that "
+                    "the picture is not clothing.")
+        with gr.Row():
+            with gr.Column():
+                with gr.Tab("Photo"):
+                    photo = gr.File(label="a photo: JPEG, PNG, WebP or TIFF", type="filepath")
+                    photo_button = gr.Button("Classify the photo", variant="primary")
+                with gr.Tab("Drawing"):
+                    drawing = gr.Sketchpad(type="pil", label="draw one garment")
+                    drawing_button = gr.Button("Classify the drawing", variant="primary")
+                runtime_name = gr.Radio(list(runtimes), value=next(iter(runtimes)), label="runtime")
+            with gr.Column():
+                seen = gr.Image(label="what the model sees: 28 × 28 pixels", interactive=False, height=240)
+                verdict = gr.Markdown(elem_id="verdict")
+                top_three = gr.Label(num_top_classes=3, label="top three classes")
+        photo_button.click(on_photo, [photo, runtime_name], [seen, verdict, top_three])
+        drawing_button.click(on_drawing, [drawing, runtime_name], [seen, verdict, top_three])
+    return demo
+
+
+def serve_demo():
+    """What `make demo` runs: the page for the lesson CNN on 127.0.0.1, at a free port it prints, until Ctrl+C.
+
+    Defined in notebook 16.
+    """
+    demo = build_demo(demo_runtimes(load_lesson_model()[0]))
+    demo.launch(server_name="127.0.0.1", share=False, inbrowser=False)

@@ -113,6 +113,19 @@ WRONG_ANSWERS = {
               ("probabilities_at_t2 = series.softmax(np.array([2.0, 0.0]))", "T = 1")],
     (15, 4): [("nll_by_hand = -(np.log10(0.5) + np.log10(0.25)) / 2", "natural log"),
               ("nll_by_hand = -(np.log(0.5) + np.log(0.25))", "the sum")],
+    (16, 1): [("from scipy.special import logsumexp\n\n\ndef energy_score(logits):\n    return logsumexp(logits, axis=1)",
+               "mind the sign"),
+              ("def energy_score(logits):\n    return -logits.max(axis=1)", "largest logit"),
+              ("def energy_score(logits):\n    return -series.softmax(logits).max(axis=1)", "softmax probability")],
+    (16, 2): [("share_of_garments_refused = 0.95", "lets pass"), ("share_of_garments_refused = 5", "between 0 and 1")],
+    (16, 3): [("logit_from_int8 = 30 * 0.25", "zero point"), ("logit_from_int8 = (30 + (-10)) * 0.25", "subtracted"),
+              ("logit_from_int8 = 30 / 0.25 + (-10)", "going back")],
+    (16, 4): [("def top_three(probabilities):\n    top = np.argsort(probabilities)[:3]\n"
+               "    return {series.CLASS_NAMES[i]: float(probabilities[i]) for i in top}", "three most probable"),
+              ("def top_three(probabilities):\n    top = np.argsort(probabilities)[::-1][:3]\n"
+               "    return {int(i): float(probabilities[i]) for i in top}", "class numbers"),
+              ("def top_three(probabilities):\n    top = np.argsort(probabilities)[-3:]\n"
+               "    return {series.CLASS_NAMES[i]: float(probabilities[i]) for i in top}", "most probable first")],
 }
 EXERCISES = [(notebook, index) for notebook in sorted(fmnist_series._EXERCISES)
              for index in range(1, len(fmnist_series._EXERCISES[notebook]()) + 1)]
@@ -194,7 +207,7 @@ def test_typical_wrong_answers_are_explained(notebook, index, context):
 
 
 def test_every_notebook_has_at_least_three_exercises_and_the_series_fifty():
-    counts = {notebook: len(fmnist_series.exercises(notebook)) for notebook in range(1, 16)}
+    counts = {notebook: len(fmnist_series.exercises(notebook)) for notebook in sorted(fmnist_series._EXERCISES)}
     assert min(counts.values()) >= 3 and sum(counts.values()) >= 50, counts
 
 
@@ -215,7 +228,7 @@ def test_a_check_that_fails_inside_the_readers_code_reports_it_without_a_traceba
 
 def test_the_readme_counts_the_exercises_of_each_notebook():
     readme = (notebook_path(1).parent.parent / "README.md").read_text()
-    counts = [len(fmnist_series.exercises(notebook)) for notebook in range(1, 16)]
+    counts = [len(fmnist_series.exercises(notebook)) for notebook in sorted(fmnist_series._EXERCISES)]
     row = re.search(r"^\| exercises \|(.*)\|$", readme, re.M).group(1)
     assert [int(cell) for cell in row.split("|")] == counts
     assert int(re.search(r"(\d+)\s+in all", readme).group(1)) == sum(counts)

@@ -47,8 +47,9 @@ def write_readme_times() -> None:
     """Rewrite the README's "full run" column from RUN_TIMES: minutes rounded, "< 1 min" below one."""
     times = json.loads(RUN_TIMES.read_text())
 
-    def cell(match):
-        return match[1] + readme_time(times[match["name"]]["minutes"]) + match[4]
+    def cell(match):  # a notebook that has not had a full run yet keeps its cell as it is
+        recorded = times.get(match["name"])
+        return match[0] if recorded is None else match[1] + readme_time(recorded["minutes"]) + match[4]
 
     README_TIMES.write_text(TIME_CELL.sub(cell, README_TIMES.read_text()))
 

@@ -1,0 +1,81 @@
+"""Notebook 16's web page as a person uses it: served on 127.0.0.1, driven in headless Chromium.
+
+The page runs the lesson CNN of the series' published weights, as `make demo` does on a fresh clone.
+"""
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import skimage
+from PIL import Image
+
+import fmnist_series
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+SCREENSHOT = Path(__file__).parent.parent / "screenshots" / "demo_16_cat_refused.png"
+PUBLISHED_LESSON_WEIGHTS = Path(__file__).parent.parent / "models" / "published" / "lesson_cnn.weights.h5"
+
+playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+pytest.importorskip("gradio", reason="Gradio is not installed")
+sync_playwright = playwright_api.sync_playwright
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="no Chromium to drive: install Debian's package with `apt-get install chromium`"
+)
+
+
+@pytest.fixture(scope="module")
+def pictures(tmp_path_factory):
+    """A garment photo (a validation image drawn as a photo), 14's cat, and a JPEG cut in half."""
+    folder = tmp_path_factory.mktemp("pictures")
+    (x_train, y_train), _ = fmnist_series._fashion_mnist()
+    trouser = 48_000 + int((y_train[48_000:] == fmnist_series.CLASS_NAMES.index("Trouser")).argmax())
+    fmnist_series.on_background(fmnist_series.render_as_photo(x_train[trouser])).save(folder / "trouser.jpg")
+    Image.fromarray(skimage.data.chelsea()).save(folder / "cat.jpg")
+    whole = (folder / "trouser.jpg").read_bytes()
+    (folder / "cut_short.jpg").write_bytes(whole[: len(whole) // 2])
+    return folder
+
+
+@pytest.fixture(scope="module")
+def page_url(tmp_path_factory):
+    """The page of `make demo`, for the published lesson CNN, served on 127.0.0.1 at a free port."""
+    lesson = fmnist_series.build_lesson_cnn()
+    lesson.load_weights(PUBLISHED_LESSON_WEIGHTS)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(fmnist_series, "DEMO_LITERT_PATH", tmp_path_factory.mktemp("demo") / "logits_int8.tflite")
+        runtimes = fmnist_series.demo_runtimes(lesson)
+    demo = fmnist_series.build_demo(runtimes)
+    demo.launch(server_name="127.0.0.1", share=False, prevent_thread_lock=True, inline=False, quiet=True)
+    yield demo.local_url
+    demo.close()
+
+
+def test_the_page_names_a_garment_refuses_a_cat_and_explains_a_broken_file(page_url, pictures):
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1300, "height": 950})
+        page.goto(page_url)
+        page.get_by_role("button", name="Classify the photo").wait_for(timeout=60_000)
+        upload = page.locator("input[type=file]").first
+        verdicts = {}
+        for name in ["trouser.jpg", "cut_short.jpg", "cat.jpg"]:  # the cat last: the screenshot shows its refusal
+            upload.set_input_files(str(pictures / name))
+            page.get_by_text(name).first.wait_for(timeout=30_000)  # uploaded: the box shows the file's name
+            page.get_by_role("button", name="Classify the photo").click()
+            expected = {"trouser.jpg": "Trouser", "cut_short.jpg": "cannot be classified", "cat.jpg": "Not clothing"}[name]
+            verdict = page.locator("#verdict", has_text=re.compile(expected))
+            verdict.wait_for(timeout=30_000)
+            verdicts[name] = verdict.inner_text()
+            if name != "cat.jpg":
+                page.locator("button[aria-label='Clear']").first.click()
+        SCREENSHOT.parent.mkdir(exist_ok=True)
+        page.screenshot(path=str(SCREENSHOT), full_page=True)
+        text = page.inner_text("body")
+        browser.close()
+    assert verdicts["trouser.jpg"].startswith("Trouser"), verdicts
+    assert "cut_short.jpg: the image data is truncated or damaged" in verdicts["cut_short.jpg"], verdicts
+    assert verdicts["cat.jpg"].startswith("Not clothing, as far as this model can tell"), verdicts
+    assert "Traceback" not in text and "Error" not in text, text
+    assert SCREENSHOT.stat().st_size > 10_000
