@@ -1432,11 +1432,21 @@ def _exercises_16():
         raise Wrong(f"for the logits [[2, 1, 0], [10, -5, 3]] you return {np.round(got, 3).tolist()}; "
                     f"their energy scores are {np.round(expected, 3).tolist()}.")
 
-    def refused(namespace):
-        _compare(answer(namespace, "share_of_garments_refused"), 0.05, "share_of_garments_refused", 1e-9, mistakes=[
-            (0.95, "that is the share the threshold lets pass; the page refuses the others."),
-            (5, "write it as a share between 0 and 1: 5 % is 0.05.")])
-        return "0.05: the threshold lets 95 % of the validation garments pass, so about 1 garment in 20 is refused."
+    def request_ratio(namespace):
+        value = expect_number(answer(namespace, "keras_over_int8"), "keras_over_int8")
+        request_ms, model_ms = namespace.get("request_ms"), namespace.get("model_ms")
+        if not request_ms:
+            raise NotAttempted("run the cell that measures the requests first, then check again.")
+        expected = float(np.median(request_ms["Keras float32"]) / np.median(request_ms["LiteRT int8"]))
+        model_ratio = float(np.median(model_ms["Keras float32"]) / np.median(model_ms["LiteRT int8"])) if model_ms else None
+        if abs(value - expected) <= 0.02 * expected:  # the table's rounded medians give it within 2 %
+            return f"{expected:.2f} in your run: Keras's median request over the int8 file's."
+        if abs(value - 1 / expected) <= 0.02 / expected:
+            raise Wrong("that is the int8 file's time over Keras's: divide Keras's median by the int8 file's.")
+        if model_ratio and abs(value - model_ratio) <= 0.02 * model_ratio:
+            raise Wrong("that compares the model alone, the last column; the question asks about whole requests.")
+        raise Wrong(f"your keras_over_int8 is {_written(value)}, which is not it. The answer comes from your own run: "
+                    "read the medians in the table above, not a number from another run.")
 
     def dequantize(namespace):
         _compare(answer(namespace, "logit_from_int8"), 10.0, "logit_from_int8", 1e-6, mistakes=[
@@ -1467,9 +1477,9 @@ def _exercises_16():
         (energy_exercise, ["The energy is computed from the logits, not from the probabilities.",
                            "scipy.special.logsumexp(logits, axis=1), with a minus sign in front."],
          "from scipy.special import logsumexp\n\n\ndef energy_score(logits):\n    return -logsumexp(logits, axis=1)"),
-        (refused, ["The threshold is the 95th percentile of the validation garments' energy scores.",
-                   "Garments that score above it are refused."],
-         "share_of_garments_refused = 0.05"),
+        (request_ratio, ["In the column of whole requests, each runtime's median comes first, before its range.",
+                         "Divide Keras float32's median by LiteRT int8's."],
+         "keras_over_int8 = np.median(request_ms['Keras float32']) / np.median(request_ms['LiteRT int8'])"),
         (dequantize, ["An int8 value is stored as round(value / scale) + zero point.",
                       "Going back: (integer - zero point) × scale."],
          "logit_from_int8 = (30 - (-10)) * 0.25"),
@@ -2047,7 +2057,7 @@ class KerasLogits:
 
 
 class LiteRTLogits:
-    """A LiteRT file with int8 input and output, called like KerasLogits: uint8 images in, float logits out.
+    """A LiteRT file (int8 or float32 input and output), called like KerasLogits: uint8 images in, float logits out.
 
     Defined in notebook 16.
     """
@@ -2062,11 +2072,12 @@ class LiteRTLogits:
         output_scale, output_zero_point = self.output["quantization"]
         logits = np.empty((len(images), 10), dtype=np.float32)
         for index, image in enumerate(images):  # one image at a time, as requests come
-            quantized = np.clip(np.round(image / input_scale + input_zero_point), -128, 127).astype(np.int8)
-            self.interpreter.set_tensor(self.input["index"], quantized[np.newaxis])
+            if self.input["dtype"] == np.int8:
+                image = np.clip(np.round(image / input_scale + input_zero_point), -128, 127)
+            self.interpreter.set_tensor(self.input["index"], image[np.newaxis].astype(self.input["dtype"]))
             self.interpreter.invoke()
-            logits[index] = (self.interpreter.get_tensor(self.output["index"])[0].astype(np.float32)
-                             - output_zero_point) * output_scale
+            output = self.interpreter.get_tensor(self.output["index"])[0].astype(np.float32)
+            logits[index] = (output - output_zero_point) * output_scale if self.output["dtype"] == np.int8 else output
         return logits
 
 

@@ -117,7 +117,10 @@ WRONG_ANSWERS = {
                "mind the sign"),
               ("def energy_score(logits):\n    return -logits.max(axis=1)", "largest logit"),
               ("def energy_score(logits):\n    return -series.softmax(logits).max(axis=1)", "softmax probability")],
-    (16, 2): [("share_of_garments_refused = 0.95", "lets pass"), ("share_of_garments_refused = 5", "between 0 and 1")],
+    (16, 2): [("keras_over_int8 = np.median(request_ms['LiteRT int8']) / np.median(request_ms['Keras float32'])",
+               "divide Keras"),
+              ("keras_over_int8 = np.median(model_ms['Keras float32']) / np.median(model_ms['LiteRT int8'])", "model alone"),
+              ("keras_over_int8 = 3.29", "your own run")],
     (16, 3): [("logit_from_int8 = 30 * 0.25", "zero point"), ("logit_from_int8 = (30 + (-10)) * 0.25", "subtracted"),
               ("logit_from_int8 = 30 / 0.25 + (-10)", "going back")],
     (16, 4): [("def top_three(probabilities):\n    top = np.argsort(probabilities)[:3]\n"
@@ -156,6 +159,8 @@ def context(tmp_path, monkeypatch):
         "build_better_cnn": fmnist_series.build_better_cnn,
         "conv2d": fmnist_series.conv2d,
         "odd_photo_path": fmnist_series.odd_photo_for_exercise(tmp_path),
+        "request_ms": {"LiteRT int8": [3.0, 3.5, 4.0], "LiteRT float32": [3.2, 3.6, 4.1], "Keras float32": [11.0, 12.0, 13.0]},
+        "model_ms": {"LiteRT int8": [0.1, 0.15, 0.2], "LiteRT float32": [0.12, 0.16, 0.3], "Keras float32": [7.0, 8.0, 9.0]},
     }
 
 
