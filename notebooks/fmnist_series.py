@@ -1433,20 +1433,17 @@ def _exercises_16():
                     f"their energy scores are {np.round(expected, 3).tolist()}.")
 
     def request_ratio(namespace):
-        value = expect_number(answer(namespace, "keras_over_int8"), "keras_over_int8")
+        value = answer(namespace, "keras_over_int8")
         request_ms, model_ms = namespace.get("request_ms"), namespace.get("model_ms")
         if not request_ms:
             raise NotAttempted("run the cell that measures the requests first, then check again.")
         expected = float(np.median(request_ms["Keras float32"]) / np.median(request_ms["LiteRT int8"]))
-        model_ratio = float(np.median(model_ms["Keras float32"]) / np.median(model_ms["LiteRT int8"])) if model_ms else None
-        if abs(value - expected) <= 0.02 * expected:  # the table's rounded medians give it within 2 %
-            return f"{expected:.2f} in your run: Keras's median request over the int8 file's."
-        if abs(value - 1 / expected) <= 0.02 / expected:
-            raise Wrong("that is the int8 file's time over Keras's: divide Keras's median by the int8 file's.")
-        if model_ratio and abs(value - model_ratio) <= 0.02 * model_ratio:
-            raise Wrong("that compares the model alone, the last column; the question asks about whole requests.")
-        raise Wrong(f"your keras_over_int8 is {_written(value)}, which is not it. The answer comes from your own run: "
-                    "read the medians in the table above, not a number from another run.")
+        # within 2 %: the table's rounded medians give the ratio that closely
+        _compare(value, expected, "keras_over_int8", 0.02 * expected, from_this_run=True, mistakes=[
+            (1 / expected, "that is the int8 file's time over Keras's: divide Keras's median by the int8 file's."),
+            (float(np.median(model_ms["Keras float32"]) / np.median(model_ms["LiteRT int8"])),
+             "that compares the model alone, the last column; the question asks about whole requests.")])
+        return f"{expected:.2f} in your run: Keras's median request over the int8 file's."
 
     def dequantize(namespace):
         _compare(answer(namespace, "logit_from_int8"), 10.0, "logit_from_int8", 1e-6, mistakes=[
