@@ -1488,6 +1488,46 @@ def _exercises_16():
     ]
 
 
+def _exercises_17():
+    def arithmetic(namespace):
+        _compare(answer(namespace, "gflops"), 36, "gflops", 1e-6, mistakes=[
+            (12, "that counts the forward pass alone, 2 operations per multiply-add; training adds about 4 more backward."),
+            (6, "that counts one operation per multiply-add; a multiply-add is 2, and training does 3 passes' worth."),
+            (36e9, "that is in FLOP/s; a GFLOP/s is a billion of them.")])
+        return "6 × 2,000,000 × 3,000 = 36 billion operations per second: 36 GFLOP/s."
+
+    def ratio(namespace):
+        _compare(answer(namespace, "times_notebook_10"), 16, "times_notebook_10", 1e-6, mistakes=[
+            (250 / 4_000, "that is the record over notebook 10; the column says how many times faster the record is."),
+            (3_750, "that is the seconds saved; the column is a ratio, which compares across machines.")])
+        return "4,000 / 250 = 16: the record trains 16 × faster than notebook 10's recipe on that machine."
+
+    def record_rule(namespace):
+        function = answer(namespace, "is_record")
+        cases = [([0.945, 0.938, 0.941, 0.936, 0.950], 0.94, True, "their mean, 0.942, reaches 0.94 although two runs "
+                  "are below it: the rule asks for the mean, not every run."),
+                 ([0.930, 0.945, 0.936, 0.932, 0.934], 0.94, False, "one run reaches 0.94 but the mean, 0.9354, does not."),
+                 ([0.952, 0.955, 0.951], 0.94, False, "three runs are fewer than the 5 seeds the rule asks for, "
+                  "however good their mean."),
+                 ([0.941, 0.943, 0.942, 0.944, 0.940, 0.945], 0.94, True, "six seeds with a mean of 0.9425 make a record.")]
+        for accuracies, target, expected, why in cases:
+            if bool(called(function, list(accuracies), target)) != expected:
+                raise Wrong(f"for {accuracies} and target {target} you return {not expected}, but {why}")
+        return "a record needs at least 5 seeds and their mean test accuracy at or above the target."
+
+    return [
+        (arithmetic, ["Training counts 6 floating-point operations per multiply-add: 2 forward, about 4 backward.",
+                      "Operations per image × images per second, divided by a billion."],
+         "gflops = 6 * 2_000_000 * 3_000 / 1e9"),
+        (ratio, ["The last column divides notebook 10's projected time by the record's time.",
+                 "Larger means the record is faster."],
+         "times_notebook_10 = 4_000 / 250"),
+        (record_rule, ["Two conditions: how many runs, and what their mean is.",
+                       "len(test_accuracies) >= 5, and np.mean(test_accuracies) >= target."],
+         "def is_record(test_accuracies, target):\n    return len(test_accuracies) >= 5 and np.mean(test_accuracies) >= target"),
+    ]
+
+
 _EXERCISES = {int(name.removeprefix("_exercises_")): function for name, function in sorted(globals().items())
               if name.startswith("_exercises_")}
 
@@ -2194,3 +2234,81 @@ def serve_demo():
     """
     demo = build_demo(demo_runtimes(load_lesson_model()[0]))
     demo.launch(server_name="127.0.0.1", share=False, inbrowser=False)
+
+
+class LinearOneCycle(keras.optimizers.schedules.LearningRateSchedule):
+    """A learning rate that rises in a straight line from 0 to `peak` over the first `warmup` share of
+
+    Defined in notebook 17.
+    `steps`, then falls in a straight line to 0 at the last step."""
+
+    def __init__(self, peak, steps, warmup=0.2):
+        self.peak, self.steps, self.warmup = peak, steps, warmup
+
+    def __call__(self, step):
+        step = keras.ops.cast(step, "float32") + 1
+        rise = self.warmup * self.steps
+        return self.peak * keras.ops.minimum(step / rise, keras.ops.maximum(0.0, (self.steps - step) / (self.steps - rise)))
+
+    def get_config(self):
+        return {"peak": self.peak, "steps": self.steps, "warmup": self.warmup}
+
+
+def build_speedrun_cnn(widths=(16, 32, 64), batch_norm_momentum=0.99):
+    """Three batch-normalized 3×3 convolutions of `widths` filters, each followed by 2×2 pooling, then the
+
+    Defined in notebook 17.
+    ten logits (no softmax)."""
+
+    def convolution(filters):
+        # Batch normalization brings its own shift, so the convolution needs no bias.
+        return [layers.Conv2D(filters, (3, 3), padding="same", use_bias=False),
+                layers.BatchNormalization(momentum=batch_norm_momentum), layers.ReLU(), layers.MaxPooling2D()]
+
+    first, second, third = widths
+    return keras.Sequential(
+        [
+            keras.Input(shape=(28, 28, 1)),
+            layers.Rescaling(1.0 / 255),
+            *convolution(first),  # 28 × 28 → 14 × 14
+            *convolution(second),  # → 7 × 7
+            *convolution(third),  # → 3 × 3
+            layers.Flatten(),
+            layers.Dense(10, dtype="float32"),  # the logits stay float32 under mixed precision
+        ],
+        name="speedrun_cnn",
+    )
+
+
+# Defined in notebook 17.
+START_RECIPE = {
+    "widths": (16, 32, 64), "batch_norm_momentum": 0.99, "batch_size": 128, "learning_rate": 0.001,
+    "one_cycle": False, "label_smoothing": 0.0, "policy": "float32",
+}
+
+
+def compiled_speedrun_cnn(recipe, steps):
+    """A fresh speedrun CNN built and compiled as `recipe` says (a dict with the keys of START_RECIPE),
+
+    Defined in notebook 17.
+    for a training of `steps` steps."""
+    model = built_with_policy(
+        recipe["policy"], lambda: build_speedrun_cnn(recipe["widths"], recipe["batch_norm_momentum"]))
+    rate = LinearOneCycle(recipe["learning_rate"], steps) if recipe["one_cycle"] else recipe["learning_rate"]
+
+    def smoothed_crossentropy(labels, logits):
+        one_hot = keras.ops.one_hot(keras.ops.cast(keras.ops.reshape(labels, (-1,)), "int32"), 10)
+        return keras.losses.categorical_crossentropy(one_hot, logits, from_logits=True,
+                                                     label_smoothing=recipe["label_smoothing"])
+
+    model.compile(optimizer=keras.optimizers.Adam(rate), loss=smoothed_crossentropy,
+                  metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")])
+    return model
+
+
+def training_flops(model):
+    """Floating-point operations to train on one image: 6 per multiply-add, 2 forward and about 4 backward.
+
+    Defined in notebook 17.
+    """
+    return 6 * sum(multiply_adds(layer) for layer in model.layers)

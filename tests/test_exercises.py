@@ -129,6 +129,11 @@ WRONG_ANSWERS = {
                "    return {int(i): float(probabilities[i]) for i in top}", "class numbers"),
               ("def top_three(probabilities):\n    top = np.argsort(probabilities)[-3:]\n"
                "    return {series.CLASS_NAMES[i]: float(probabilities[i]) for i in top}", "most probable first")],
+    (17, 1): [("gflops = 2 * 2_000_000 * 3_000 / 1e9", "forward pass alone"), ("gflops = 6 * 2_000_000 * 3_000", "billion")],
+    (17, 2): [("times_notebook_10 = 250 / 4_000", "how many times faster"), ("times_notebook_10 = 4_000 - 250", "ratio")],
+    (17, 3): [("def is_record(test_accuracies, target):\n    return min(test_accuracies) >= target", "not every run"),
+              ("def is_record(test_accuracies, target):\n    return max(test_accuracies) >= target", "one run reaches"),
+              ("def is_record(test_accuracies, target):\n    return np.mean(test_accuracies) >= target", "5 seeds")],
 }
 EXERCISES = [(notebook, index) for notebook in sorted(fmnist_series._EXERCISES)
              for index in range(1, len(fmnist_series._EXERCISES[notebook]()) + 1)]
