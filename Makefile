@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: series results publish module release test test-alone test-oldest benchmark ablation demo data lab clean
+.PHONY: series results publish module release test test-alone test-oldest benchmark ablation speedrun demo data lab clean
 
 # The oldest TensorFlow and Keras the notebooks support: Colab's announced runtime.
 OLDEST_TENSORFLOW := 2.19.0
@@ -47,6 +47,9 @@ benchmark: data  ## measure the training speeds of notebook 11 and the LiteRT fi
 
 ablation: data  ## train notebook 10's better CNN without one choice at a time, against its saved model (after make series)
 	$(BIN)/python -m benchmarks.better_cnn_ablation
+
+speedrun: data  ## run notebook 17 in full: the speedrun's ladder and records, written to benchmarks/speedrun.md
+	$(BIN)/python tools/run_series.py notebooks/17_speedrun.ipynb
 
 demo: data  ## serve notebook 16's web page for the lesson CNN on 127.0.0.1 (the address is printed; Ctrl+C stops it)
 	cd notebooks && ../$(BIN)/python -c "import fmnist_series; fmnist_series.serve_demo()"
