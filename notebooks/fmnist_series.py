@@ -2237,10 +2237,12 @@ def serve_demo():
 
 
 class LinearOneCycle(keras.optimizers.schedules.LearningRateSchedule):
-    """A learning rate that rises in a straight line from 0 to `peak` over the first `warmup` share of
+    """A one-cycle learning rate of straight lines: 0 to `peak`, then down to 0.
+
+    It rises over the first `warmup` share of `steps` and reaches 0 at the last step.
 
     Defined in notebook 17.
-    `steps`, then falls in a straight line to 0 at the last step."""
+    """
 
     def __init__(self, peak, steps, warmup=0.2):
         self.peak, self.steps, self.warmup = peak, steps, warmup
@@ -2255,10 +2257,12 @@ class LinearOneCycle(keras.optimizers.schedules.LearningRateSchedule):
 
 
 def build_speedrun_cnn(widths=(16, 32, 64), batch_norm_momentum=0.99):
-    """Three batch-normalized 3×3 convolutions of `widths` filters, each followed by 2×2 pooling, then the
+    """Three batch-normalized 3×3 convolutions, each followed by 2×2 pooling, then ten logits (no softmax).
+
+    `widths` gives each convolution's filters.
 
     Defined in notebook 17.
-    ten logits (no softmax)."""
+    """
 
     def convolution(filters):
         # Batch normalization brings its own shift, so the convolution needs no bias.
@@ -2288,10 +2292,12 @@ START_RECIPE = {
 
 
 def compiled_speedrun_cnn(recipe, steps):
-    """A fresh speedrun CNN built and compiled as `recipe` says (a dict with the keys of START_RECIPE),
+    """A fresh speedrun CNN, built and compiled to train `steps` steps as `recipe` says.
+
+    `recipe` is a dict with the keys of START_RECIPE.
 
     Defined in notebook 17.
-    for a training of `steps` steps."""
+    """
     model = built_with_policy(
         recipe["policy"], lambda: build_speedrun_cnn(recipe["widths"], recipe["batch_norm_momentum"]))
     rate = LinearOneCycle(recipe["learning_rate"], steps) if recipe["one_cycle"] else recipe["learning_rate"]
