@@ -26,11 +26,11 @@ release: $(BIN)/.installed  ## make release VERSION=v2.0.0: write the release ta
 	@test -n "$(VERSION)" || (echo "usage: make release VERSION=vMAJOR.MINOR.PATCH"; exit 2)
 	$(BIN)/python -m tools.release $(VERSION)
 
-test: data  ## run the test suite: unit tests, then every notebook in quick mode under nbval
+test: data  ## run the test suite in two processes: unit tests and every notebook in quick mode under nbval
 	$(BIN)/python -m pytest
 
 test-alone: data  ## run every notebook copied alone into an empty folder, as in Colab, against this checkout served locally
-	$(BIN)/python -m pytest -m alone tests/test_published_models.py
+	$(BIN)/python -m pytest -m alone --dist load tests/test_published_models.py
 
 test-oldest: data  ## run the tests with Colab's TensorFlow and Keras, in .venv-oldest
 	$(PYTHON) -m venv .venv-oldest

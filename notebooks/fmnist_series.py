@@ -79,7 +79,7 @@ SERIES_URL = os.environ.get("FMNIST_SERIES_URL", f"https://raw.githubusercontent
 # Configuration. The tests set FMNIST_QUICK=1, which shrinks the amount of work and nothing else.
 QUICK = os.environ.get("FMNIST_QUICK") == "1"
 EPOCHS = 2 if QUICK else 40
-TRAIN_IMAGES = 6_000 if QUICK else 60_000
+TRAIN_IMAGES = 3_000 if QUICK else 60_000
 BETTER_EPOCHS = 2 if QUICK else 24
 
 # Inside the repository the notebooks run in notebooks/ and keep their models in ../models; a notebook
@@ -602,7 +602,7 @@ def _compare(value, expected, name, tolerance=0, mistakes=(), from_this_run=Fals
                    if from_this_run else "") + " The hints help.")
 
 
-CAPSTONE_TARGET = 0.70 if QUICK else 0.90  # validation accuracy; quick mode trains on a tenth of the images
+CAPSTONE_TARGET = 0.70 if QUICK else 0.90  # validation accuracy; quick mode trains on a twentieth of the images
 
 
 def _trained_model_challenge(namespace, name, max_parameters):

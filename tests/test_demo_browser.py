@@ -70,6 +70,9 @@ def test_the_page_names_a_garment_refuses_a_cat_and_explains_a_broken_file(page_
             verdicts[name] = verdict.inner_text()
             if name != "cat.jpg":
                 page.locator("button[aria-label='Clear']").first.click()
+                # Cleared once the photo box is empty again; a file given before that could land elsewhere, and
+                # on a busy machine (the tests run in two processes) it once did.
+                page.get_by_text("Drop File Here").first.wait_for(timeout=30_000)
         SCREENSHOT.parent.mkdir(exist_ok=True)
         page.screenshot(path=str(SCREENSHOT), full_page=True)
         text = page.inner_text("body")
