@@ -1,0 +1,28 @@
+"""tools/test_times.py reads a pytest log with --durations=0 into the page of where the test time goes."""
+
+from tools.test_times import costliest_units, page
+
+LOG = """\
+12.50s call     notebooks/09_batch_size_and_epochs.ipynb::Cell 3
+3.00s setup    notebooks/09_batch_size_and_epochs.ipynb::Cell 0
+2.50s call     notebooks/09_batch_size_and_epochs.ipynb::exercises solved
+9.00s call     tests/test_resume_after_a_crash.py::test_a_kill[before-backup]
+8.00s call     tests/test_resume_after_a_crash.py::test_a_kill[after-log-row]
+1.00s teardown tests/test_published_models.py::test_offline[04]
+0.50s call     tests/test_notebooks.py::test_ruff
+========= 3 passed, 1 warning in 20.40s (0:00:20) =========
+"""
+
+
+def test_a_notebook_adds_up_its_cells_and_a_test_its_parameters():
+    assert costliest_units(LOG, count=3) == [("notebooks/09_batch_size_and_epochs.ipynb", 18.0),
+                                             ("tests/test_resume_after_a_crash.py::test_a_kill", 17.0),
+                                             ("tests/test_published_models.py::test_offline", 1.0)]
+
+
+def test_the_page_gives_the_machine_the_outcome_and_the_costliest_units():
+    text = page(LOG, "a test processor", "2026-12-04")
+    assert "- processor: a test processor" in text and "- date: 2026-12-04" in text
+    assert "- pytest: 3 passed, 1 warning in 20 s (0.3 min)" in text
+    assert "| notebooks/09_batch_size_and_epochs.ipynb | 18.0 |" in text
+    assert "| tests/test_notebooks.py::test_ruff | 0.5 |" in text

@@ -1,0 +1,59 @@
+"""Write benchmarks/test_times.md, where the test suite spends its time, from the log of one run.
+
+Usage, on a fresh clone with the machine otherwise idle:
+
+    PYTEST_ADDOPTS="--durations=0" make test 2>&1 | tee test.log
+    .venv/bin/python -m tools.test_times test.log
+
+The page gives the processor, pytest's own wall-clock time and count of tests, and the 20 costliest
+units of work: a notebook under nbval (its cells and its solved exercises) or a test function (all its
+parameters). With two test processes, the units' seconds add up to about twice the wall-clock time.
+The README's test times quote this page, and tests/test_quoted_numbers.py checks that they do.
+"""
+
+import re
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from tools.run_series import processor
+
+TEST_TIMES = Path(__file__).resolve().parent.parent / "benchmarks" / "test_times.md"
+DURATION = re.compile(r"^([\d.]+)s (?:call|setup|teardown)\s+(\S+?\.(?:py|ipynb))(?:::([^[\n]+?))?(?:\[.*\])?\s*$", re.M)
+SUMMARY = re.compile(r"=+ (.*?) in ([\d.]+)s \(")
+
+
+def costliest_units(log: str, count: int = 20) -> list[tuple[str, float]]:
+    """The `count` units of work with the most seconds: a notebook file, or a test file's function."""
+    seconds = Counter()
+    for match in DURATION.finditer(log):
+        path, function = match.group(2), match.group(3)
+        unit = path if path.endswith(".ipynb") or function is None else f"{path}::{function}"
+        seconds[unit] += float(match.group(1))
+    return seconds.most_common(count)
+
+
+def page(log: str, machine: str, date: str) -> str:
+    outcome, seconds = SUMMARY.findall(log)[-1]
+    rows = "\n".join(f"| {unit} | {unit_seconds:.1f} |" for unit, unit_seconds in costliest_units(log))
+    return (f"# Where `make test` spends its time\n\nWritten by `tools/test_times.py` from the log of one run.\n\n"
+            f"- processor: {machine}\n- date: {date}\n- pytest: {outcome} in {float(seconds):.0f} s "
+            f"({float(seconds) / 60:.1f} min)\n\n"
+            f"The 20 costliest units of work (seconds in setup, call and teardown, added up over both test processes):\n\n"
+            f"| unit | seconds |\n|---|---|\n{rows}\n")
+
+
+def processor_and_flags() -> str:
+    """The processor, its cpu family and the flags that decide training speed: AVX2-only machines take longer."""
+    described = processor()  # puts notebooks/ on the path, for the import below
+    from fmnist_series import TIMING_FLAGS, machine
+
+    info = machine()
+    flags = ", ".join(flag for flag in TIMING_FLAGS if flag in info["flags"])
+    return f"{described}; cpu family {info['cpu family']}; {flags}"
+
+
+if __name__ == "__main__":
+    TEST_TIMES.write_text(page(Path(sys.argv[1]).read_text(), processor_and_flags(), time.strftime("%Y-%m-%d")))
+    print(f"wrote {TEST_TIMES}")
