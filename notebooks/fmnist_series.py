@@ -13,9 +13,13 @@ The file has two parts:
    the tests fail when this part and the notebooks differ.
 """
 
+import importlib
+import importlib.metadata
+import importlib.util
 import json
 import math
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -238,6 +242,43 @@ def load_better_model():
     save_atomically(BETTER_MODEL_PATH, better.save)
     save_atomically(BETTER_HISTORY_PATH, lambda path: path.write_text(json.dumps(history)))
     return better
+
+
+# Notebook 16's web page needs Gradio 6 (the API of its photo box, gr.File(type="filepath"), and its sketch pad);
+# the oldest version it was tested with is the one requirements.txt pins.
+GRADIO_REQUIREMENT = "gradio>=6.31.0,<7"
+# What must not move while Gradio installs: this module has loaded them, and the notebook's models need them.
+HELD_FOR_GRADIO = ("tensorflow", "tensorflow-cpu", "keras", "numpy")
+
+
+def gradio_is_installed(find_spec=importlib.util.find_spec):
+    """Whether Gradio can be imported: a folder that an uninstall left behind (a namespace package) does not count."""
+    spec = find_spec("gradio")
+    return spec is not None and spec.origin is not None
+
+
+def install_gradio_if_missing(find_spec=importlib.util.find_spec, run=subprocess.run):
+    """Install GRADIO_REQUIREMENT where Gradio is missing (Colab lacks it), holding HELD_FOR_GRADIO at their versions.
+
+    Any other package may move to fit Gradio (Pillow, say). When no Gradio 6 fits, stop with one sentence.
+    `find_spec` and `run` are importlib's and subprocess's, replaceable in the tests.
+    """
+    if gradio_is_installed(find_spec):
+        return
+    installed = {distribution.metadata["Name"].lower().replace("_", "-"): distribution.version  # tensorflow_cpu
+                 for distribution in importlib.metadata.distributions()}
+    held = [f"{name}=={installed[name]}" for name in HELD_FOR_GRADIO if name in installed]
+    constraints = Path(tempfile.mkdtemp()) / "held.txt"
+    constraints.write_text("\n".join(held) + "\n")
+    print(f"Installing {GRADIO_REQUIREMENT}, holding {', '.join(held)}.")
+    result = run([sys.executable, "-m", "pip", "install", "--quiet", GRADIO_REQUIREMENT, "--constraint", str(constraints)],
+                 capture_output=True, text=True)
+    importlib.invalidate_caches()
+    if result.returncode != 0 or not gradio_is_installed(find_spec):
+        reason = (result.stderr.strip().splitlines() or ["no reason given"])[-1]
+        raise SystemExit(f"pip could not install {GRADIO_REQUIREMENT} beside {', '.join(held)} ({reason}). Install a "
+                         f"Gradio 6 by hand (pip install \"{GRADIO_REQUIREMENT}\"), restart the kernel, and run this "
+                         "notebook again.")
 
 
 # ---------------------------------------------------------------------------------------------------
