@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from xdist.scheduler import LoadScopeScheduling
 
 # Notebooks run in quick mode under the tests. The kernels that nbval starts inherit this.
 # FMNIST_QUICK=0 pytest checks the full lesson instead (it takes as long as `make series`).
@@ -22,57 +23,59 @@ if "PYTEST_XDIST_WORKER" in os.environ:
     for variable in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS"):
         os.environ.setdefault(variable, "1")
 
-# The notebooks that load a model which another notebook trains in this run: 03's lesson CNN (and 10's better
-# CNN, for 15). They run in one process, one after the other, in the series' order; every other notebook,
-# and every test file, is a unit of its own that either process may take.
-NOTEBOOKS_ON_03S_MODEL = ("03", "04", "05", "06", "07", "10", "12", "13", "14", "15", "16")
+# The notebooks that load a model which another notebook trains in the same run: 03's lesson CNN, and 10's
+# better CNN, which 15 loads (10 itself loads 03's). They run in one process, after 03, in the series' order;
+# every other notebook, and every test file, is a unit of work that either process may take.
+CHAIN = "notebooks on 03's model"
+
+
+def loads_a_trained_model(notebook):
+    text = notebook.read_text()
+    return "load_lesson_model()" in text or "load_better_model()" in text
+
+
+NOTEBOOKS_DIR = Path(__file__).parent / "notebooks"
+IN_THE_CHAIN = {"03"} | {path.name[:2] for path in NOTEBOOKS_DIR.glob("*.ipynb") if loads_a_trained_model(path)}
 
 
 def pytest_sessionstart(session):
     # The notebooks after 03 must load what this run's 03 trained, never a stale quick model.
     if not hasattr(session.config, "workerinput"):  # once, in the process that runs or hands out the tests
-        shutil.rmtree(Path(__file__).parent / "models" / "quick", ignore_errors=True)
+        shutil.rmtree(NOTEBOOKS_DIR.parent / "models" / "quick", ignore_errors=True)
 
 
 def unit_of_work(nodeid):
     """The tests that one process runs together, in order: a notebook's cells, a test file, or the chain above."""
     path = nodeid.split("::")[0]
-    if path.startswith("notebooks/") and Path(path).name[:2] in NOTEBOOKS_ON_03S_MODEL:
-        return "notebooks on 03's model"
+    if path.startswith("notebooks/") and Path(path).name[:2] in IN_THE_CHAIN:
+        return CHAIN
     return path
 
 
 def order_of_work(unit):
     """The longest units first, so that the two processes finish together: the chain of notebooks, then the
     other notebooks from the last to the first (the later ones train more), then the test files."""
-    if unit == "notebooks on 03's model":
+    if unit == CHAIN:
         return (0, 0, unit)
     if unit.startswith("notebooks/"):
         return (1, -int(Path(unit).name[:2]), unit)
     return (2, 0, unit)
 
 
-try:
-    from xdist.scheduler import LoadScopeScheduling
-except ImportError:  # without pytest-xdist, the tests run one after another in a single process
-    pass
-else:
+class SeriesScheduling(LoadScopeScheduling):
+    """xdist's --dist loadscope, with the units of `unit_of_work`, handed out in `order_of_work`."""
 
-    class SeriesScheduling(LoadScopeScheduling):
-        """xdist's --dist loadscope, with the units of `unit_of_work`, handed out in `order_of_work`."""
+    def _split_scope(self, nodeid):
+        return unit_of_work(nodeid)
 
-        def _split_scope(self, nodeid):
-            return unit_of_work(nodeid)
+    def _assign_work_unit(self, node):
+        first = min(self.workqueue, key=order_of_work)
+        self.workqueue.move_to_end(first, last=False)
+        super()._assign_work_unit(node)
 
-        def _assign_work_unit(self, node):
-            first = min(self.workqueue, key=order_of_work)
-            self.workqueue.move_to_end(first, last=False)
-            super()._assign_work_unit(node)
 
-    def pytest_xdist_make_scheduler(config, log):
-        if config.getvalue("dist") == "loadscope":
-            return SeriesScheduling(config, log)
-        return None
+def pytest_xdist_make_scheduler(config, log):
+    return SeriesScheduling(config, log) if config.getvalue("dist") == "loadscope" else None
 
 
 # Every exercise's solution, run where a reader runs it: in the notebook's own kernel, after nbval ran
