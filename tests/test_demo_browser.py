@@ -74,7 +74,7 @@ def test_the_page_names_a_garment_refuses_a_cat_and_explains_a_broken_file(page_
         page = browser.new_page(viewport={"width": 1300, "height": 950})
         page.goto(page_url)
         page.get_by_role("button", name="Classify the photo").wait_for(timeout=60_000)
-        page.wait_for_load_state("networkidle")  # on a busy machine, a photo given before the page is ready is lost
+        page.wait_for_load_state("networkidle")  # the page's scripts all loaded before the first photo is given
         verdicts = {}
         for name in ["trouser.jpg", "cut_short.jpg", "cat.jpg"]:  # the cat last: the screenshot shows its refusal
             upload(page, pictures / name)

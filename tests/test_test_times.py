@@ -1,5 +1,7 @@
 """tools/test_times.py reads a pytest log with --durations=0 into the page of where the test time goes."""
 
+import pytest
+
 from tools.test_times import costliest_units, page
 
 LOG = """\
@@ -26,3 +28,8 @@ def test_the_page_gives_the_machine_the_outcome_and_the_costliest_units():
     assert "- pytest: 3 passed, 1 warning in 20 s (0.3 min)" in text
     assert "| notebooks/09_batch_size_and_epochs.ipynb | 18.0 |" in text
     assert "| tests/test_notebooks.py::test_ruff | 0.5 |" in text
+
+
+def test_a_log_cut_short_gets_a_sentence_not_a_traceback():
+    with pytest.raises(SystemExit, match="no pytest summary line"):
+        page(LOG[: LOG.index("===")], "a test processor", "2026-12-04")  # the run stopped before its summary

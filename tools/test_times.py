@@ -35,7 +35,10 @@ def costliest_units(log: str, count: int = 20) -> list[tuple[str, float]]:
 
 
 def page(log: str, machine: str, date: str) -> str:
-    outcome, seconds = SUMMARY.findall(log)[-1]
+    summaries = SUMMARY.findall(log)
+    if not summaries:
+        raise SystemExit("The log has no pytest summary line (\"N passed ... in S s\"): give the log of a whole run.")
+    outcome, seconds = summaries[-1]
     rows = "\n".join(f"| {unit} | {unit_seconds:.1f} |" for unit, unit_seconds in costliest_units(log))
     return (f"# Where `make test` spends its time\n\nWritten by `tools/test_times.py` from the log of one run.\n\n"
             f"- processor: {machine}\n- date: {date}\n- pytest: {outcome} in {float(seconds):.0f} s "
