@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from xdist.scheduler import LoadScopeScheduling
 
+from tools.notebook_code import NOTEBOOKS, NOTEBOOKS_DIR, models_loaded
+
 # Notebooks run in quick mode under the tests. The kernels that nbval starts inherit this.
 # FMNIST_QUICK=0 pytest checks the full lesson instead (it takes as long as `make series`).
 os.environ.setdefault("FMNIST_QUICK", "1")
@@ -27,15 +29,7 @@ if "PYTEST_XDIST_WORKER" in os.environ:
 # better CNN, which 15 loads (10 itself loads 03's). They run in one process, after 03, in the series' order;
 # every other notebook, and every test file, is a unit of work that either process may take.
 CHAIN = "notebooks on 03's model"
-
-
-def loads_a_trained_model(notebook):
-    text = notebook.read_text()
-    return "load_lesson_model()" in text or "load_better_model()" in text
-
-
-NOTEBOOKS_DIR = Path(__file__).parent / "notebooks"
-IN_THE_CHAIN = {"03"} | {path.name[:2] for path in NOTEBOOKS_DIR.glob("*.ipynb") if loads_a_trained_model(path)}
+IN_THE_CHAIN = {"03"} | {path.name[:2] for path in NOTEBOOKS if models_loaded(path)}
 
 
 def pytest_sessionstart(session):

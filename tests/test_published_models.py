@@ -19,7 +19,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 import fmnist_series
-from tools.notebook_code import NOTEBOOKS, notebook_path
+from tools.notebook_code import NOTEBOOKS, models_loaded, notebook_path
 from tools.release import setup_cell, sha256
 
 ROOT = Path(__file__).parent.parent
@@ -144,9 +144,9 @@ EVERY_NOTEBOOK = [pytest.param(int(path.name[:2]), id=path.stem[:2],
 
 def downloads_expected(number):
     """The published files that notebook `number`, opened alone, must download: those of the models it loads."""
-    source = notebook_path(number).read_text()
-    lesson = ["lesson_history.json", "lesson_cnn.weights.h5"] if "load_lesson_model()" in source else []
-    return lesson + (["better_cnn.weights.h5"] if "load_better_model()" in source else [])
+    models = models_loaded(notebook_path(number))
+    lesson = ["lesson_history.json", "lesson_cnn.weights.h5"] if "lesson" in models else []
+    return lesson + (["better_cnn.weights.h5"] if "better" in models else [])
 
 
 @pytest.mark.parametrize("number", EVERY_NOTEBOOK)

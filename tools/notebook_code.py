@@ -14,6 +14,12 @@ def notebook_path(number: int) -> Path:
     return next(path for path in NOTEBOOKS if path.name.startswith(f"{number:02d}_"))
 
 
+def models_loaded(path: Path) -> set[str]:
+    """The models of earlier notebooks that a notebook loads: "lesson" (03's) and "better" (10's)."""
+    source = path.read_text()
+    return {model for model, call in (("lesson", "load_lesson_model()"), ("better", "load_better_model()")) if call in source}
+
+
 def code_of(path: Path) -> str:
     """A notebook's code cells as one Python source.
 
