@@ -13,12 +13,14 @@ The file has two parts:
    the tests fail when this part and the notebooks differ.
 """
 
+import decimal
 import importlib
 import importlib.metadata
 import importlib.util
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -510,6 +512,10 @@ class NotAttempted(Exception):
     """Raised inside a check when the answer is still the blank."""
 
 
+class NotReady(Exception):
+    """Raised inside a check when the notebook lacks what it reads: a cell skipped, or a kernel restarted."""
+
+
 class Wrong(Exception):
     """Raised inside a check with the sentence that says what is wrong."""
 
@@ -517,8 +523,8 @@ class Wrong(Exception):
 class Verdict:
     """A coloured line in Jupyter and Colab, plain text in a terminal."""
 
-    STYLES = {"Correct": "#1a7f37", "Incorrect": "#cf222e", "Not attempted": "#57606a", "Hint": "#9a6700",
-              "Solution": "#0969da"}
+    STYLES = {"Correct": "#1a7f37", "Incorrect": "#cf222e", "Not attempted": "#57606a", "Not ready": "#57606a",
+              "Stopped": "#57606a", "Hint": "#9a6700", "Solution": "#0969da"}
 
     def __init__(self, label, text, code=None):
         self.label, self.text, self.code = label, text, code
@@ -546,25 +552,117 @@ def _show(verdict):
 
 
 def answer(namespace, name):
-    """The reader's value of `name`; NotAttempted while it is the blank or missing."""
-    value = namespace.get(name, ____)
+    """The reader's value of `name`: NotAttempted while it is the blank, NotReady while its cell has not run."""
+    if name not in namespace:
+        raise NotReady(f"`{name}` is not defined yet: run the exercise's cell, the one with `{name} = ...`, then "
+                       "check again.")
+    value = namespace[name]
     if value is ____:
         raise NotAttempted(f"replace the ____ in `{name} = ____` with your answer, run the cell, then check again.")
     return value
 
 
+def needs(namespace, name, made_by):
+    """The notebook's own `name`, which a check reads; NotReady, naming the cell `made_by`, while it is missing."""
+    if namespace.get(name, ____) is ____:
+        raise NotReady(f"this check reads the notebook's `{name}`, which is not defined: run {made_by} first (a "
+                       "restarted kernel forgets every variable), then check again.")
+    return namespace[name]
+
+
 def called(function, *arguments):
     """The reader's function called on `arguments`; NotAttempted while it still returns the blank."""
+    if not callable(function):
+        raise Wrong(f"this exercise asks for a function, written with `def`; yours is {_described(function)}.")
     result = function(*arguments)
     if result is ____:
         raise NotAttempted("your function still returns ____: write its body, run the cell, then check again.")
     return result
 
 
-def expect_number(value, name):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise Wrong(f"`{name}` should be a number; yours is {value!r}.")
-    return float(value)
+def _described(value):
+    """A short description of a value for a message: its type, and its shape or its start."""
+    shape = getattr(value, "shape", None)
+    if shape is not None and not isinstance(value, type):
+        return f"a {type(value).__name__} of shape {tuple(shape)}"
+    text = repr(value)
+    return f"a {type(value).__name__}, {text[:60] + ('...' if len(text) > 60 else '')}"
+
+
+def as_number(value, name):
+    """`value` as a float, whatever scalar a reader gives: Python or NumPy, a 0-d or one-element array, a Keras or
+    TensorFlow tensor. Wrong, saying what was given, for anything else."""
+    if isinstance(value, (str, bytes)):
+        raise Wrong(f"`{name}` should be a number; yours is the text {value!r}: write the number without quotes.")
+    try:
+        array = np.asarray(value)
+    except Exception:  # a symbolic tensor, say: not a value
+        array = np.asarray(None)
+    if array.dtype.kind not in "iuf" or array.size != 1:
+        raise Wrong(f"`{name}` should be one number; yours is {_described(value)}.")
+    return float(array.reshape(()))
+
+
+def as_values(value, name, by_class=False):
+    """`value` as a float array: a list, tuple, array or tensor; with `by_class`, also a mapping keyed by class name
+    or number (a dict, a collections.Counter, a pandas Series), put in class order, a missing class counting 0."""
+    if by_class and hasattr(value, "keys") and hasattr(value, "items"):
+        values = np.zeros(len(CLASS_NAMES))
+        names = [class_name.lower() for class_name in CLASS_NAMES]
+        for key, item in value.items():
+            if isinstance(key, (int, np.integer)) and 0 <= key < len(CLASS_NAMES):
+                index = int(key)
+            elif str(key).strip().lower() in names:
+                index = names.index(str(key).strip().lower())
+            else:
+                raise Wrong(f"`{name}` has the key {key!r}, which is neither a class number 0-9 nor a class name such "
+                            f"as {CLASS_NAMES[6]!r}.")
+            values[index] = as_number(item, f"{name}[{key!r}]")
+        return values
+    try:
+        return np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise Wrong(f"`{name}` should hold numbers; yours is {_described(value)}.") from None
+
+
+def _precision_written(number):
+    """(decimals, significant digits) of `number` as Python writes it: 0.29 gives (2, 2), 1500 gives (0, 2)."""
+    text = repr(float(number))
+    if not math.isfinite(number) or "e" in text:
+        return None
+    digits = decimal.Decimal(text).normalize().as_tuple()
+    return max(-digits.exponent, 0), len(digits.digits)
+
+
+def agrees(number, expected, tolerance=0.0):
+    """Whether the reader's `number` is `expected`: within `tolerance`, within float32's precision, or equal to it
+    rounded to the decimals the reader wrote, when they wrote at least two significant digits (1.39 for 1.3863)."""
+    if abs(number - expected) <= max(tolerance, 1e-6 * abs(expected), 1e-12):
+        return True
+    written = _precision_written(number)
+    return bool(written and written[1] >= 2 and abs(number - expected) <= 0.5 * 10.0 ** -written[0] * (1 + 1e-9))
+
+
+def agree_everywhere(values, expected, tolerance=0.0):
+    """Whether two arrays have one shape and agree element by element, as `agrees` judges two numbers."""
+    values, expected = np.asarray(values, dtype=float), np.asarray(expected, dtype=float)
+    return values.shape == expected.shape and all(
+        agrees(float(value), float(wanted), tolerance) for value, wanted in zip(values.ravel(), expected.ravel()))
+
+
+def _words(value):
+    """What an answer says, in a form that compares: the name of a class or function, else the text, without a module
+    path, case, punctuation, spaces or filler words ('the .keras format' and 'Keras' both give 'keras')."""
+    text = getattr(value, "__name__", None) if isinstance(value, type) or callable(value) else None
+    text = str(value if text is None else text).strip().rstrip(".!?")
+    text = text.rsplit(".", 1)[-1].lower()
+    filler = {"the", "a", "an", "its", "it", "file", "files", "format", "class", "only", "just"}
+    return "".join(word for word in re.findall(r"[a-z0-9]+", text) if word not in filler)
+
+
+def says(value, accepted):
+    """Whether the reader's words `value` say one of the `accepted` answers, in any case, spacing or module path."""
+    return _words(value) in {_words(answer) for answer in accepted}
 
 
 class Exercise:
@@ -592,10 +690,18 @@ class Exercise:
             message = self._check(namespace)
         except NotAttempted as blank:
             return Verdict("Not attempted", str(blank))
+        except NotReady as missing:
+            return Verdict("Not ready", str(missing))
         except Wrong as wrong:
             return Verdict("Incorrect", str(wrong))
-        except Exception as error:  # the reader's code failed: say how, never a traceback
-            return Verdict("Incorrect", f"running your answer raised {type(error).__name__}: {error}")
+        except KeyboardInterrupt:  # the Stop button, during a check that seemed to hang
+            return Verdict("Stopped", "you stopped the check before it judged your answer. If it seemed to hang, look "
+                                      "for a loop in your code that never ends, then check again.")
+        except FileNotFoundError as error:
+            return Verdict("Not ready", f"your answer reads {error.filename or 'a file'}, which is not there: run the "
+                                        "cell that writes it first, then check again.")
+        except Exception as error:  # the reader's code failed: say how, in one plain sentence, never a traceback
+            return Verdict("Incorrect", f"running your answer raised {type(error).__name__}: {_plain(error)}")
         return Verdict("Correct", message)
 
     def hint_verdict(self, level=1):
@@ -606,6 +712,13 @@ class Exercise:
 
     def solution_verdict(self):
         return Verdict("Solution", "one way to do it:", self._solution.strip("\n"))
+
+
+def _plain(error):
+    """An error's message as one plain sentence: the first line of text, without the colour codes Keras adds."""
+    lines = [line.strip() for line in re.sub(r"\x1b\[[0-9;]*m", "", str(error)).splitlines() if line.strip()]
+    first = lines[0] if lines else "(no message)"
+    return first if len(first) <= 200 else first[:197] + "..."
 
 
 def exercises(notebook):
@@ -627,29 +740,48 @@ def _written(value):
 
 
 def _compare(value, expected, name, tolerance=0, mistakes=(), from_this_run=False):
-    """Right when `value` is `expected` within `tolerance`; else the sentence of the first mistake it matches.
+    """Right when `value` agrees with `expected` (see `agrees`); else the sentence of the first mistake it matches.
 
     With `from_this_run`, the expected value comes from the reader's own run (quick or full, on their machine),
     and the message says so.
     """
-    number = expect_number(value, name)
-    if abs(number - expected) <= tolerance:
+    number = as_number(value, name)
+    if agrees(number, expected, tolerance):
         return number
     for mistaken, sentence in mistakes:
-        if abs(number - mistaken) <= max(tolerance, 1e-9):
-            raise Wrong(f"your {name} is {_written(value)}: {sentence}")
-    raise Wrong(f"your {name} is {_written(value)}, which is not it."
+        if agrees(number, mistaken, tolerance):
+            raise Wrong(f"your {name} is {_written(number)}: {sentence}")
+    written = _precision_written(number)
+    if written and written[1] >= 2 and abs(number - expected) <= 1.5 * 10.0 ** -written[0]:
+        raise Wrong(f"your {name} is {_written(number)}: close, but the answer does not round to it at the "
+                    f"{written[0]} decimals you wrote. Check the rounding, or give more decimals.")
+    raise Wrong(f"your {name} is {_written(number)}, which is not it."
                 + (" The answer comes from your own run: read the output above, not a number from another run."
                    if from_this_run else "") + " The hints help.")
 
 
+def _history_record(history):
+    """The per-epoch record of a training: from the History that fit returns, or from the history saved as JSON or
+    a pickle (a dict of lists), which a restarted notebook reloads instead of training again."""
+    record = getattr(history, "history", history)
+    if not isinstance(record, dict) or "val_loss" not in record:
+        raise Wrong(f"`history` should be the History that fit returned, or its dictionary; this one is "
+                    f"{_described(history)}.")
+    return record
+
+
 CAPSTONE_TARGET = 0.70 if QUICK else 0.90  # validation accuracy; quick mode trains on a twentieth of the images
+# How much higher a model may score on the validation images than on training images before the check concludes
+# that it learned them: 4 standard errors of the difference between the two accuracies measured.
+CAPSTONE_LEAK_MARGIN = 0.02
 
 
 def _trained_model_challenge(namespace, name, max_parameters):
     """Check the reader's trained model on the 12,000 validation images (the last 20 % of the training images).
 
-    Only `predict` runs: nothing trains. Returns the sentence of a pass; raises Wrong with the reader's numbers.
+    Only `predict` runs: nothing trains. A model that learned the validation images is refused: it scores higher on
+    them than on training images it should have learned from. Returns the sentence of a pass; raises Wrong with the
+    reader's numbers and advice that fits the model it sees.
     """
     model = answer(namespace, name)
     if not isinstance(model, keras.Model):
@@ -657,17 +789,38 @@ def _trained_model_challenge(namespace, name, max_parameters):
     if model.count_params() > max_parameters:
         raise Wrong(f"your model has {model.count_params():,} parameters; the challenge allows at most {max_parameters:,}.")
     (x_train, y_train), _ = _fashion_mnist()
-    images, labels = x_train[48_000:, ..., np.newaxis], y_train[48_000:]
-    probabilities = np.asarray(model.predict(images, batch_size=1000, verbose=0))
+    validation_accuracy = _accuracy_of(model, x_train[48_000:], y_train[48_000:])
+    training_accuracy = _accuracy_of(model, x_train[:48_000:8], y_train[:48_000:8])  # 6,000 of the training images
+    if validation_accuracy - training_accuracy > CAPSTONE_LEAK_MARGIN:
+        raise Wrong(f"your model scores {validation_accuracy:.4f} on the 12,000 validation images but only "
+                    f"{training_accuracy:.4f} on the training images (the first 48,000): it was trained on the validation "
+                    "images, so its validation score no longer measures images it never saw. Train on "
+                    "x_train[:48_000] only, or pass validation_split=0.2 to fit.")
+    if validation_accuracy < CAPSTONE_TARGET:
+        rescales = any(isinstance(layer, (layers.Rescaling, layers.Normalization)) for layer in model.layers)
+        optimizer = getattr(model, "optimizer", None)
+        trained = optimizer is not None and int(optimizer.iterations) > 0
+        if not trained:
+            advice = " It has not been trained yet: compile it, then fit it on the training images."
+        elif validation_accuracy < 0.2 and not rescales:
+            advice = (" It scores near chance: it sees pixels 0-255, as the check gives them, and has no "
+                      "layers.Rescaling(1 / 255) to scale them. If you trained it on x_train / 255, put that layer first "
+                      "in the model instead, and train again.")
+        else:
+            advice = " Train more epochs, or add a convolution."
+        raise Wrong(f"{validation_accuracy:.4f} on the 12,000 validation images, below the target of "
+                    f"{CAPSTONE_TARGET:.2f}." + advice)
+    return (f"{validation_accuracy:.4f} on the 12,000 validation images with {model.count_params():,} parameters: the "
+            f"target {CAPSTONE_TARGET:.2f} is met. (The test set stays untouched: it is for the one final model.)")
+
+
+def _accuracy_of(model, images, labels):
+    """The accuracy of the reader's model on uint8 images, as the notebooks give them; Wrong if its output is not 10
+    class scores an image."""
+    probabilities = np.asarray(model.predict(images[..., np.newaxis], batch_size=1000, verbose=0))
     if probabilities.shape != (len(labels), 10):
         raise Wrong(f"your model outputs shape {probabilities.shape[1:]} per image; it must give 10 class probabilities.")
-    accuracy = float(np.mean(probabilities.argmax(axis=1) == labels))
-    if accuracy < CAPSTONE_TARGET:
-        hint = (" It scores near chance: does it see pixels 0-255, as the check gives them? Put layers.Rescaling(1 / 255) "
-                "first in the model." if accuracy < 0.2 else " Train more epochs, or add a convolution.")
-        raise Wrong(f"{accuracy:.4f} on the 12,000 validation images, below the target of {CAPSTONE_TARGET:.2f}." + hint)
-    return (f"{accuracy:.4f} on the 12,000 validation images with {model.count_params():,} parameters: the target "
-            f"{CAPSTONE_TARGET:.2f} is met. (The test set stays untouched: it is for the one final model.)")
+    return float(np.mean(probabilities.argmax(axis=1) == labels))
 
 
 def _exercises_01():
@@ -678,7 +831,7 @@ def _exercises_01():
         return "the raw images store each pixel as a uint8, 0 (black) to 255 (white)."
 
     def validation_counts(namespace):
-        counts = np.asarray(answer(namespace, "validation_counts"))
+        counts = as_values(answer(namespace, "validation_counts"), "validation_counts", by_class=True)
         (x_train, y_train), (_, y_test) = _fashion_mnist()
         expected = np.bincount(y_train[48_000:], minlength=10)
         if counts.shape != (10,):
@@ -699,7 +852,10 @@ def _exercises_01():
     def mean_brightness(namespace):
         (x_train, _), _ = _fashion_mnist()
         expected = float(x_train.mean() / 255)
-        value = expect_number(answer(namespace, "mean_brightness"), "mean_brightness")
+        value = as_number(answer(namespace, "mean_brightness"), "mean_brightness")
+        if agrees(value, 100 * expected, 0.05):
+            raise Wrong(f"your mean_brightness is {value:.4g}: that is a percentage; the exercise asks for a share from "
+                        "0 to 1.")
         if 1 < value <= 255:
             raise Wrong(f"your mean_brightness is {value:.4g}: that is on the 0-255 scale; the exercise asks for 0-1, "
                         "so divide by 255.")
@@ -778,9 +934,12 @@ def _exercises_02():
     ]
 
 
+RECAP_CELL = "the recap cell near the top (`model, history = series.load_lesson_model()`)"
+
+
 def _exercises_04():
     def lowest_loss_epoch(namespace):
-        history = answer(namespace, "history")
+        history = _history_record(needs(namespace, "history", RECAP_CELL))
         expected = int(np.argmin(history["val_loss"])) + 1
         _compare(answer(namespace, "lowest_loss_epoch"), expected, "lowest_loss_epoch", from_this_run=True, mistakes=[
             (expected - 1, "Python counts from 0, epochs from 1: add 1 to the index."),
@@ -798,21 +957,21 @@ def _exercises_04():
                   "accuracy": [0.5, 0.6, 0.7, 0.8, 0.9], "val_accuracy": [0.55, 0.65, 0.70, 0.74, 0.73]}]
         for case in cases:
             expected = int(np.argmin(case["val_loss"])) + 1
-            got = called(function, case)
+            got = as_number(called(function, case), "best_epoch(history)")
             if got == expected:
                 continue
             if got == expected - 1:
-                raise Wrong(f"for val_loss {case['val_loss']} you return {got}: an index from 0; epochs count from 1.")
+                raise Wrong(f"for val_loss {case['val_loss']} you return {_written(got)}: an index from 0; epochs count from 1.")
             if got == int(np.argmin(case["loss"])) + 1:
-                raise Wrong(f"for loss {case['loss']} you return {got}: the lowest training loss; use val_loss.")
+                raise Wrong(f"for loss {case['loss']} you return {_written(got)}: the lowest training loss; use val_loss.")
             if got == int(np.argmax(case["val_accuracy"])) + 1:
-                raise Wrong(f"for val_accuracy {case['val_accuracy']} you return {got}: the best validation accuracy; "
+                raise Wrong(f"for val_accuracy {case['val_accuracy']} you return {_written(got)}: the best validation accuracy; "
                             "the exercise asks for the lowest validation loss.")
-            raise Wrong(f"for val_loss {case['val_loss']} you return {got}; the lowest is at epoch {expected}.")
+            raise Wrong(f"for val_loss {case['val_loss']} you return {_written(got)}; the lowest is at epoch {expected}.")
         return "it finds the lowest validation loss, counting epochs from 1."
 
     def widening_gap(namespace):
-        history = answer(namespace, "history")
+        history = _history_record(needs(namespace, "history", RECAP_CELL))
         gaps = np.asarray(history["accuracy"]) - np.asarray(history["val_accuracy"])
         expected = int((gaps > 0.05).sum())
         mistakes = [(wrong, sentence) for wrong, sentence in [
@@ -840,35 +999,53 @@ def _exercises_04():
 
 def _exercises_05():
     def reloaded_model(namespace):
-        model, reloaded = answer(namespace, "model"), answer(namespace, "reloaded")
+        source = needs(namespace, "model_from_keras", "the cell that loads notebook 03's .keras file "
+                                                      "(`model_from_keras = keras.models.load_model(...)`)")
+        reloaded = answer(namespace, "reloaded")
         if not isinstance(reloaded, keras.Model):
             raise Wrong(f"`reloaded` should be a Keras model, as keras.models.load_model returns; yours is a "
                         f"{type(reloaded).__name__}.")
-        if reloaded is model:
-            raise Wrong("`reloaded` is `model` itself, not a copy read back from the file.")
-        images = _fashion_mnist()[1][0][:16, ..., np.newaxis]
-        different = int((model.predict(images, verbose=0) != reloaded.predict(images, verbose=0)).sum())
+        for name in ("model", "model_from_keras", "model_from_h5"):
+            if reloaded is namespace.get(name):
+                raise Wrong(f"`reloaded` is `{name}` itself, not a copy read back from your file: save "
+                            "model_from_keras, then load the file you saved.")
+        images = _fashion_mnist()[0][0][48_000:48_016, ..., np.newaxis]  # validation images: the test set waits for 06
+        different = int((source.predict(images, verbose=0) != reloaded.predict(images, verbose=0)).sum())
         if different:
-            raise Wrong(f"{different} of {16 * 10} probabilities differ from the model's: did you save the trained "
-                        "model, or build a new one?")
-        optimizer = type(getattr(reloaded, "optimizer", None)).__name__
-        if optimizer != "Adam":
-            raise Wrong(f"the model came back with {optimizer}, not the Adam optimizer it trained with: save it to a "
-                        ".keras file, which keeps the optimizer and its state.")
-        return "its 160 probabilities on 16 test images equal the model's, bit for bit."
+            raise Wrong(f"{different} of {16 * 10} probabilities differ from model_from_keras's: did you save that "
+                        "trained model, or build a new one?")
+        optimizer = getattr(reloaded, "optimizer", None)
+        if optimizer is None:
+            raise Wrong("the model came back without an optimizer: load_model(..., compile=False) leaves it out. Load "
+                        "it without compile=False, and Adam comes back with its state.")
+        if type(optimizer).__name__ != "Adam":
+            raise Wrong(f"the model came back with {type(optimizer).__name__}, not the Adam optimizer it trained with: "
+                        "save model_from_keras (never saved as .h5) to a .keras file.")
+        kept, saved = len(optimizer.variables), len(source.optimizer.variables)
+        if kept != saved or any(not np.array_equal(np.asarray(mine), np.asarray(theirs))
+                                for mine, theirs in zip(optimizer.variables, source.optimizer.variables)):
+            raise Wrong(f"the model came back with Adam, but not with Adam's state ({kept} of its {saved} variables "
+                        "equal): that is what an .h5 file keeps. Save to a .keras file, which keeps them all.")
+        return "its 160 probabilities on 16 validation images equal the model's, bit for bit, and Adam's state is whole."
 
     def resumable_format(namespace):
-        choice = str(answer(namespace, "resumable_format")).strip().lower().lstrip(".")
-        if choice == "keras":
+        choice = answer(namespace, "resumable_format")
+        if says(choice, ["keras", "keras v3", "keras 3", "native keras", "model.keras"]):
             return ".keras keeps Adam's state, and training continues where it stopped."
         explanations = {"h5": "Keras 3 loads an .h5 model's optimizer in a state that cannot train further; notebook 13 "
                               "shows the error and the compile=False workaround.",
+                        "hdf5": "Keras 3 loads an .h5 model's optimizer in a state that cannot train further; notebook "
+                                "13 shows the error and the compile=False workaround.",
                         "pkl": "the pickle holds the history, numbers only, no weights.",
                         "pickle": "the pickle holds the history, numbers only, no weights.",
                         "json": "the JSON file holds the history, numbers only, no weights."}
-        raise Wrong(explanations.get(choice, f"'{choice}' is not one of the formats in this notebook: .h5 or .keras."))
+        raise Wrong(explanations.get(_words(choice), f"{choice!r} is not one of the formats in this notebook: .h5 or "
+                                                     ".keras."))
 
     def h5_megabytes(namespace):
+        if not H5_PATH.exists():
+            raise NotReady(f"{H5_PATH} is not there: run the cell that saves the .h5 file (`model.save(H5_PATH)`) "
+                           "first, then check again.")
         size = H5_PATH.stat().st_size
         _compare(answer(namespace, "h5_megabytes"), size / 2**20, "h5_megabytes", 0.05, mistakes=[
             (size / 2**10, "that is in KiB; divide by 1,024 once more."), (size, "that is in bytes."),
@@ -893,7 +1070,7 @@ def _exercises_06():
     def recall(namespace):
         function = answer(namespace, "recall_per_class")
         confusion = np.array([[50, 10, 0], [5, 35, 10], [0, 20, 70]])
-        got = np.asarray(called(function, confusion), dtype=float)
+        got = as_values(called(function, confusion), "recall_per_class(confusion)")
         expected = np.diag(confusion) / confusion.sum(axis=1)
         if got.shape != (3,):
             raise Wrong(f"for a 3-class matrix you return shape {got.shape}: recall is one number per class.")
@@ -908,27 +1085,28 @@ def _exercises_06():
     def interval(namespace):
         function = answer(namespace, "interval_half_width")
         expected = 1.96 * np.sqrt(0.9 * 0.1 / 10_000)
-        got = expect_number(called(function, 0.9, 10_000), "interval_half_width(0.9, 10_000)")
-        if abs(got - expected) < 1e-9:
+        got = as_number(called(function, 0.9, 10_000), "interval_half_width(0.9, 10_000)")
+        if agrees(got, expected, 1e-4 * expected):  # 1.96 or scipy.stats.norm.ppf(0.975) = 1.95996...
             return f"±{expected:.4f} at 90 % on 10,000 images: the ± of the test accuracy above."
-        if abs(got - expected / 1.96) < 1e-9:
+        if agrees(got, expected / 1.96, 1e-4 * expected):
             raise Wrong(f"you return {got:.4f}: the standard error; a 95 % interval is 1.96 standard errors wide each way.")
-        if abs(got - 1.96 * 0.9 * 0.1 / 10_000) < 1e-9:
+        if agrees(got, 1.96 * 0.9 * 0.1 / 10_000):
             raise Wrong(f"you return {got:.2e}: take the square root of p (1 - p) / n.")
         raise Wrong(f"for p = 0.9 and n = 10,000 you return {got:.4f}; the half-width is {expected:.4f}.")
 
     def worst_class(namespace):
-        predicted, y_test = answer(namespace, "predicted"), answer(namespace, "y_test")
+        predicted = needs(namespace, "predicted", "the per-class cell (`predicted = probabilities.argmax(axis=1)`)")
+        y_test = needs(namespace, "y_test", "the setup cell that loads the data")
         recalls = [(predicted[y_test == label] == label).mean() for label in range(10)]
         precisions = [(y_test[predicted == label] == label).mean() if (predicted == label).any() else np.nan
                       for label in range(10)]
         expected = CLASS_NAMES[int(np.argmin(recalls))]
         choice = answer(namespace, "worst_recalled_class")
-        if isinstance(choice, (int, np.integer)):
-            raise Wrong(f"you gave a label ({choice}); give the class name, such as {CLASS_NAMES[0]!r}.")
-        if str(choice).strip().lower() == expected.lower():
+        if isinstance(choice, (int, np.integer)) and 0 <= choice < len(CLASS_NAMES):
+            choice = CLASS_NAMES[choice]  # a class number names its class
+        if says(choice, [expected]):
             return f"{expected}, recall {min(recalls):.3f}: the class the confusion matrix shows most mistaken."
-        if choice == CLASS_NAMES[int(np.nanargmin(precisions))]:
+        if says(choice, [CLASS_NAMES[int(np.nanargmin(precisions))]]):
             raise Wrong(f"{choice} has the lowest precision; recall counts the images of each true class.")
         raise Wrong(f"{choice!r} is not the class with the lowest recall in the table above.")
 
@@ -962,7 +1140,7 @@ def _exercises_07():
         convolution.build((None, 9, 9, 3))
         convolution.set_weights([kernel, bias])
         expected = np.asarray(convolution(images.astype("float32")))
-        got = np.asarray(called(function, images, kernel, bias))
+        got = as_values(called(function, images, kernel, bias), "conv2d_same(images, kernel, bias)")
         if got.shape == (2, 7, 7, 4):
             raise Wrong("your output is 7×7 for a 9×9 input: a 3×3 convolution with padding='valid' loses one pixel on "
                         "each side; 'same' pads one row and column of zeros on each side first.")
@@ -1007,7 +1185,7 @@ def _exercises_08():
         for logits in ([[1000.0, 1001.0]], [[-1000.0, 0.0]], [[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]]):
             logits = np.array(logits)
             with np.errstate(all="ignore"):
-                got = np.asarray(called(function, logits), dtype=float)
+                got = as_values(called(function, logits), "stable_softmax(logits)")
             expected = softmax(logits)
             if got.shape != expected.shape:
                 raise Wrong(f"for logits of shape {logits.shape} you return shape {got.shape}: one probability per logit.")
@@ -1021,13 +1199,13 @@ def _exercises_08():
 
     def bias_correction(namespace):
         function = answer(namespace, "bias_corrected")
-        got = expect_number(called(function, 0.05, 0.9, 5), "bias_corrected(0.05, 0.9, 5)")
+        got = as_number(called(function, 0.05, 0.9, 5), "bias_corrected(0.05, 0.9, 5)")
         expected = 0.05 / (1 - 0.9**5)
-        if abs(got - expected) < 1e-9:
+        if agrees(got, expected):
             return f"{expected:.4f}: early averages are pulled towards their zero start, and this undoes it."
-        if abs(got - 0.05 / (1 - 0.9)) < 1e-9:
+        if agrees(got, 0.05 / (1 - 0.9)):
             raise Wrong(f"you return {got:.4f}: 1 - beta corrects only step 1; the correction is 1 - beta ** step.")
-        if abs(got - 0.05 * (1 - 0.9**5)) < 1e-9:
+        if agrees(got, 0.05 * (1 - 0.9**5)):
             raise Wrong(f"you return {got:.4f}: the correction divides by 1 - beta ** step, it does not multiply.")
         raise Wrong(f"for m = 0.05, beta = 0.9, step 5 you return {got:.4f}; the corrected value is {expected:.4f}.")
 
@@ -1072,13 +1250,19 @@ def _exercises_13():
         return "50: the backup of step 1,000 survives; steps 1,001 to 1,050 are done again."
 
     def which_file(namespace):
-        choice = str(answer(namespace, "file_to_resume_from")).strip().lower()
-        if choice == "backup":
+        choice = answer(namespace, "file_to_resume_from")
+        if says(choice, ["backup", "backups", "BackupAndRestore", "backup folder", "backup directory", "backup_dir"]):
             return "the backup holds the weights, Adam's state and the epoch counter of the last finished epoch."
-        explanations = {"best": "the best model holds the weights of the best epoch, which may be earlier; resuming "
+        explanations = {"modelcheckpoint": "ModelCheckpoint writes the best model, the weights of the best epoch, which "
+                                           "may be earlier; resuming from it would repeat epochs and lose Adam's progress "
+                                           "since.",
+                        "csvlogger": "the CSV log holds numbers per epoch, no weights: it tells you what was done, not "
+                                     "how to go on.",
+                        "best": "the best model holds the weights of the best epoch, which may be earlier; resuming "
                                 "from it would repeat epochs and lose Adam's progress since.",
                         "csv": "the CSV log holds numbers per epoch, no weights: it tells you what was done, not how to go on."}
-        raise Wrong(explanations.get(choice, f"'{choice}' is none of the three: answer 'backup', 'best' or 'csv'."))
+        raise Wrong(explanations.get(_words(choice), f"{choice!r} is none of the three: answer 'backup', 'best' or "
+                                                     "'csv'."))
 
     return [
         (kept, ["BackupAndRestore writes at the end of each epoch (save_freq='epoch').",
@@ -1113,8 +1297,10 @@ def _exercises_14():
 
     def odd_input(namespace):
         path = answer(namespace, "odd_photo_path")
-        got = np.asarray(answer(namespace, "odd_input"))
+        got = as_values(answer(namespace, "odd_input"), "odd_input")
         expected = photo_to_model_input(path)
+        if got.shape == (1, *expected.shape):  # a batch of one image is the same input
+            got = got[0]
         if got.shape == (28, 28):
             raise Wrong("your image is (28, 28): the model takes (28, 28, 1), one channel axis at the end.")
         if got.shape != expected.shape:
@@ -1128,9 +1314,9 @@ def _exercises_14():
     def error_class(namespace):
         choice = answer(namespace, "error_for_an_empty_file")
         name = choice if isinstance(choice, str) else getattr(choice, "__name__", repr(choice))
-        if name == "PhotoError":
+        if says(choice, ["PhotoError", "photo error"]):
             return "PhotoError, a ValueError whose message names the file and what to do."
-        if name in ("ValueError", "OSError", "UnidentifiedImageError"):
+        if _words(choice) in ("valueerror", "oserror", "unidentifiedimageerror"):
             raise Wrong(f"Pillow would raise an error like {name} on its own; the notebook catches it and raises its own "
                         "class, with a clearer message. Which one?")
         raise Wrong(f"{name!r} is not it: look at the 'bad input' cell's output.")
@@ -1152,7 +1338,7 @@ def _exercises_14():
                       "(image == 0).mean() is the share of pixels that are 0."],
          'image = series.photo_to_model_input(series.SAMPLE_PHOTOS_DIR / "ankle_boot_rotated.jpg")\n'
          "background_share = float((image == 0).mean())"),
-        (rotation, ["The sample cell writes EXIF_ORIENTATION = 6 with the comment that says it.",
+        (rotation, ["The sample cell writes exif[EXIF_ORIENTATION] = 6, with the comment that says what 6 means.",
                     "Orientation 6: 'rotate 90 degrees clockwise to display'."], "clockwise_degrees = 90"),
     ]
 
@@ -1167,40 +1353,45 @@ def _exercises_15():
         return f"{expected:.3f}: the mean of -ln 0.5 and -ln 0.25, the test loss of these two images."
 
     def ece(namespace):
-        _compare(answer(namespace, "ece_by_hand"), 0.2, "ece_by_hand", 1e-6, mistakes=[
-            (0.4, "that is the largest gap; ECE weighs each bin's gap by its share of the images."),
-            (0.1, "each bin holds half the images: weigh each gap by 1/2, not 1/4.")])
-        return "0.5 × 0.4 + 0.5 × 0.0 = 0.2."
+        gaps, shares = [abs(2 / 3 - 0.9), abs(1.0 - 0.6)], [3 / 5, 2 / 5]  # the 0.9 bin, the 0.6 bin
+        expected = float(np.dot(gaps, shares))
+        _compare(answer(namespace, "ece_by_hand"), expected, "ece_by_hand", 1e-6, mistakes=[
+            (max(gaps), "that is the largest gap; ECE weighs each bin's gap by its share of the images."),
+            (float(np.mean(gaps)), "that weighs the two bins alike; ECE weighs each gap by its bin's share of the "
+                                   "images, 3/5 and 2/5."),
+            (abs(4 / 5 - (3 * 0.9 + 2 * 0.6) / 5), "that compares the accuracy and the confidence of all five images "
+                                                   "at once; ECE compares them within each bin, then weighs the gaps.")])
+        return "3/5 × |2/3 - 0.9| + 2/5 × |1 - 0.6| = 0.14 + 0.16 = 0.30."
 
     def threshold(namespace):
         function = answer(namespace, "threshold_at_95")
         scores = np.arange(1, 101, dtype=float)
-        got = expect_number(called(function, scores), "threshold_at_95(1..100)")
+        got = as_number(called(function, scores), "threshold_at_95(1..100)")
         expected = float(np.quantile(scores, 0.95))
-        if abs(got - expected) < 1e-9:
-            return f"{expected:.2f}: 95 % of in-distribution validation scores fall at or below it."
-        if abs(got - float(np.quantile(scores, 0.05))) < 1e-9:
+        if 95 <= got <= 96:  # every quantile method's 95th percentile of 1..100: each accepts 95 or 96 of the 100
+            return f"{got:.2f}: 95 % of in-distribution validation scores fall at or below it."
+        if 5 <= got <= 6:
             raise Wrong(f"you return {got:.2f}, the 5th percentile: that accepts only 5 % of the garments.")
         raise Wrong(f"for the scores 1 to 100 you return {got:.2f}; the 95th percentile is {expected:.2f}.")
 
     def temperature(namespace):
-        got = np.asarray(answer(namespace, "probabilities_at_t2"), dtype=float)
+        got = as_values(answer(namespace, "probabilities_at_t2"), "probabilities_at_t2").reshape(-1)
         expected = softmax(np.array([2.0, 0.0]) / 2)
         if got.shape != (2,):
             raise Wrong(f"`probabilities_at_t2` should hold two probabilities; yours has shape {got.shape}.")
-        if np.allclose(got, expected, atol=1e-3):
+        if agree_everywhere(got, expected, 1e-3):
             return f"{np.round(expected, 3).tolist()}: dividing by T > 1 softens the probabilities."
-        if np.allclose(got, softmax(np.array([4.0, 0.0])), atol=1e-3):
+        if agree_everywhere(got, softmax(np.array([4.0, 0.0])), 1e-3):
             raise Wrong("you multiplied the logits by T; temperature scaling divides them.")
-        if np.allclose(got, softmax(np.array([2.0, 0.0])), atol=1e-3):
+        if agree_everywhere(got, softmax(np.array([2.0, 0.0])), 1e-3):
             raise Wrong("that is the softmax at T = 1; divide the logits by 2 first.")
         raise Wrong(f"your probabilities are {np.round(got, 3).tolist()}; compute softmax([2, 0] / 2).")
 
     return [
-        (ece, ["Two bins: the two images at 0.9 and the two at 0.5.",
-               "Each bin's gap is |its accuracy - its confidence|: the 0.9 bin is right half the time.",
-               "Weigh each gap by its share of the images, 2 of 4, and add."],
-         "ece_by_hand = 2 / 4 * abs(0.5 - 0.9) + 2 / 4 * abs(0.5 - 0.5)"),
+        (ece, ["Two bins: the three images at 0.9 and the two at 0.6.",
+               "Each bin's gap is |its accuracy - its confidence|: the 0.9 bin is right 2 times in 3.",
+               "Weigh each gap by its share of the images, 3 of 5 and 2 of 5, and add."],
+         "ece_by_hand = 3 / 5 * abs(2 / 3 - 0.9) + 2 / 5 * abs(2 / 2 - 0.6)"),
         (threshold, ["Only in-distribution validation scores are used: no out-of-distribution data chooses it.",
                      "np.quantile(scores, 0.95)."],
          "def threshold_at_95(in_scores):\n    return float(np.quantile(in_scores, 0.95))"),
@@ -1209,6 +1400,10 @@ def _exercises_15():
         (nll, ["The NLL is the mean over the images of -log(probability of the true class).", "Use the natural log, np.log."],
          "nll_by_hand = -(np.log(0.5) + np.log(0.25)) / 2"),
     ]
+
+
+TRAINING_CELL_03 = ("the cell that trains the model (`history = model.fit(...)`), or, to skip the training, "
+                    "`model, history = series.load_lesson_model()`")
 
 
 def _exercises_03():
@@ -1223,28 +1418,28 @@ def _exercises_03():
             raised = None
         except Exception as error:  # the point of the exercise: this fit fails
             raised = error
-        first_line = str(raised).splitlines()[0] if raised else ""
-        if raised is not None and name == type(raised).__name__:
-            return f"Keras says: {first_line[:160]}"
-        if "crossentropy" in name:
+        if raised is not None and says(choice, [type(raised).__name__]):
+            return f"Keras says: {_plain(raised)[:160]}"
+        if "crossentropy" in _words(name):
             raise Wrong(f"{name!r} is a loss; the exercise asks for the class of the error that fit raises.")
         raise Wrong(f"fit raises {type(raised).__name__ if raised else 'nothing'}, not {name}: run the cell that "
                     "tries it, and read the last line of the error.")
 
     def total_steps(namespace):
-        history = answer(namespace, "history")  # the training's own record, whatever `model` names now
-        expected = history.params["steps"] * len(history.epoch)
+        history = needs(namespace, "history", TRAINING_CELL_03)  # the training's own record, whatever `model` names now
+        epochs = len(_history_record(history)["loss"])
+        steps = history.params["steps"] if hasattr(history, "params") else math.ceil(TRAIN_IMAGES * 0.8 / 128)
+        expected = steps * epochs
         images = TRAIN_IMAGES * 0.8
         _compare(answer(namespace, "total_steps"), expected, "total_steps", from_this_run=True, mistakes=[
             (math.ceil(TRAIN_IMAGES / 128) * EPOCHS, f"that counts all {TRAIN_IMAGES:,} images; validation_split "
                                                      f"keeps 20 % aside, so fit trains on {images:,.0f}."),
             (EPOCHS, "that is the number of epochs; each epoch takes one step per batch of 128."),
             (math.ceil(images / 128), "that is one epoch's steps; the training ran for all its epochs.")])
-        return (f"{expected:,} steps: {history.params['steps']:,} batches of 128 in each of {len(history.epoch)} "
-                "epochs.")
+        return f"{expected:,} steps: {steps:,} batches of 128 in each of {epochs} epochs."
 
     def best_validation_epoch(namespace):
-        history = answer(namespace, "history").history
+        history = _history_record(needs(namespace, "history", TRAINING_CELL_03))
         expected = int(np.argmax(history["val_accuracy"])) + 1
         _compare(answer(namespace, "best_validation_epoch"), expected, "best_validation_epoch", from_this_run=True, mistakes=[
             (expected - 1, "Python counts from 0, epochs from 1: add 1 to the index."),
@@ -1285,15 +1480,25 @@ def _exercises_09():
 
     def stopping(namespace):
         function = answer(namespace, "stopping_epoch")
-        cases = [([0.5, 0.4, 0.45, 0.46, 0.47, 0.48], 3, 5), ([0.5, 0.4, 0.3, 0.2], 2, 4), ([0.3, 0.4, 0.5], 1, 2)]
+        cases = [([0.5, 0.4, 0.45, 0.46, 0.47, 0.48], 3, 5), ([0.5, 0.4, 0.3, 0.2], 2, 4), ([0.3, 0.4, 0.5], 1, 2),
+                 ([0.5, 0.4, 0.45, 0.46, 0.47, 0.3], 3, 5), ([0.5, 0.4, 0.4, 0.4, 0.4, 0.3], 3, 5)]
         for losses, patience, expected in cases:
-            got = called(function, losses, patience)
+            got = as_number(called(function, losses, patience), "stopping_epoch(val_losses, patience)")
             if got == expected:
                 continue
+            if losses.count(0.4) > 1:
+                raise Wrong(f"for {losses} with patience {patience} you return {_written(got)}: a loss equal to the best "
+                            "is no improvement (EarlyStopping asks for a lower one), so epochs 3 to 5 use up the "
+                            "patience and training stops after epoch 5.")
+            if got == min(int(np.argmin(losses)) + 1 + patience, len(losses)):
+                raise Wrong(f"for {losses} with patience {patience} you return {_written(got)}: that counts from the "
+                            "lowest loss of the whole list, but EarlyStopping decides epoch by epoch and has stopped "
+                            f"after epoch {expected}, before it could see the later, lower loss.")
             if got == int(np.argmin(losses)) + 1:
-                raise Wrong(f"for {losses} with patience {patience} you return {got}, the best epoch; EarlyStopping "
-                            f"trains {patience} more epochs without improvement before it stops.")
-            raise Wrong(f"for {losses} with patience {patience} you return {got}; training stops after epoch {expected}.")
+                raise Wrong(f"for {losses} with patience {patience} you return {_written(got)}, the best epoch; "
+                            f"EarlyStopping trains {patience} more epochs without improvement before it stops.")
+            raise Wrong(f"for {losses} with patience {patience} you return {_written(got)}; training stops after epoch "
+                        f"{expected}.")
         return "it stops `patience` epochs after the last improvement, or at the end."
 
     return [
@@ -1313,10 +1518,14 @@ def _exercises_09():
 def _exercises_10():
     def mcnemar(namespace):
         function = answer(namespace, "beyond_noise")
-        for fixed, broken, expected in [(92, 62, True), (10, 5, False), (148, 160, False), (300, 222, True)]:
+        for fixed, broken, expected in [(92, 62, True), (10, 5, False), (148, 160, False), (300, 222, True),
+                                        (150, 210, True)]:
             got = called(function, fixed, broken)
             if bool(got) == expected:
                 continue
+            if fixed < broken and expected:
+                raise Wrong(f"for {fixed} fixed and {broken} broken you say {got}: a change that breaks far more than it "
+                            "fixes is beyond noise too (a real loss); compare |fixed - broken| with 1.96 √(fixed + broken).")
             if (fixed > broken) == bool(got):
                 raise Wrong(f"for {fixed} fixed and {broken} broken you say {got}: any difference is not a difference "
                             "beyond noise; compare |fixed - broken| with 1.96 √(fixed + broken).")
@@ -1372,13 +1581,13 @@ def _exercises_11():
     def speedup(namespace):
         function = answer(namespace, "median_speedup")
         baseline, variant = [3_000, 3_300, 2_400], [8_000, 8_600, 5_000]
-        got = expect_number(called(function, baseline, variant), "median_speedup")
+        got = as_number(called(function, baseline, variant), "median_speedup")
         expected = float(np.median(variant) / np.median(baseline))
-        if abs(got - expected) < 1e-9:
+        if agrees(got, expected):
             return f"{expected:.2f}×: the ratio of medians, which one slow run does not move."
-        if abs(got - float(np.mean(variant) / np.mean(baseline))) < 1e-9:
+        if agrees(got, float(np.mean(variant) / np.mean(baseline))):
             raise Wrong(f"you return {got:.3f}, the ratio of means; one stalled run pulls a mean. Use medians.")
-        if abs(got - 1 / expected) < 1e-9:
+        if agrees(got, 1 / expected):
             raise Wrong(f"you return {got:.3f}: baseline over variant; a speed-up is variant over baseline.")
         raise Wrong(f"for these runs you return {got:.3f}; the ratio of medians is {expected:.3f}.")
 
@@ -1397,16 +1606,16 @@ def _exercises_11():
 
 def _exercises_12():
     def dynamic_range(namespace):
-        choice = str(answer(namespace, "quantized_in_dynamic_range")).strip().lower()
-        if choice == "weights":
+        choice = answer(namespace, "quantized_in_dynamic_range")
+        if says(choice, ["weights", "weight", "the weights only", "kernel weights"]):
             return "the weights are stored in int8; activations stay float and are computed in float."
         explanations = {"activations": "dynamic-range quantization leaves the activations in float; full int8 quantizes "
                                        "them too, with the representative images to set their scales.",
                         "both": "that is full int8, which needs representative images to calibrate the activations."}
-        raise Wrong(explanations.get(choice, f"'{choice}' is none of 'weights', 'activations' or 'both'."))
+        raise Wrong(explanations.get(_words(choice), f"{choice!r} is none of 'weights', 'activations' or 'both'."))
 
     def int8_bytes(namespace):
-        expected = answer(namespace, "final_tiny").count_params()
+        expected = needs(namespace, "final_tiny", "the cell that trains the final tiny CNN (`final_tiny = ...`)").count_params()
         _compare(answer(namespace, "int8_weight_bytes"), expected, "int8_weight_bytes", mistakes=[
             (4 * expected, "that is float32, 4 bytes a weight; int8 takes 1."),
             (expected / 8, "int8 is 8 bits, which is 1 byte: one byte per weight.")])
@@ -1457,7 +1666,7 @@ def _exercises_16():
     def energy_exercise(namespace):
         function = answer(namespace, "energy_score")
         logits = np.array([[2.0, 1.0, 0.0], [10.0, -5.0, 3.0]])
-        got = np.asarray(called(function, logits), dtype=float)
+        got = as_values(called(function, logits), "energy_score(logits)")
         expected = -logsumexp(logits, axis=1)
         if got.shape != expected.shape:
             raise Wrong(f"for logits of shape (2, 3) your function returns shape {got.shape}: one score per row, "
@@ -1475,9 +1684,8 @@ def _exercises_16():
 
     def request_ratio(namespace):
         value = answer(namespace, "keras_over_int8")
-        request_ms, model_ms = namespace.get("request_ms"), namespace.get("model_ms")
-        if not request_ms:
-            raise NotAttempted("run the cell that measures the requests first, then check again.")
+        request_ms = needs(namespace, "request_ms", "the cell that measures the requests")
+        model_ms = needs(namespace, "model_ms", "the cell that measures the requests")
         expected = float(np.median(request_ms["Keras float32"]) / np.median(request_ms["LiteRT int8"]))
         # within 2 %: the table's rounded medians give the ratio that closely
         _compare(value, expected, "keras_over_int8", 0.02 * expected, from_this_run=True, mistakes=[
@@ -1545,8 +1753,12 @@ def _exercises_17():
 
     def record_rule(namespace):
         function = answer(namespace, "is_record")
-        cases = [([0.945, 0.938, 0.941, 0.936, 0.950], 0.94, True, "their mean, 0.942, reaches 0.94 although two runs "
+        cases = [([0.945, 0.946, 0.950, 0.948, 0.947], 0.94, True, "five seeds, every one above the target, make a "
+                  "record: the rule asks for at least 5 seeds, so 5 are enough."),
+                 ([0.945, 0.938, 0.941, 0.936, 0.950], 0.94, True, "their mean, 0.942, reaches 0.94 although two runs "
                   "are below it: the rule asks for the mean, not every run."),
+                 ([0.900, 0.990, 0.930, 0.990, 0.930], 0.94, True, "their mean, 0.948, reaches 0.94 though their median, "
+                  "0.93, does not: the rule asks for the mean."),
                  ([0.930, 0.945, 0.936, 0.932, 0.934], 0.94, False, "one run reaches 0.94 but the mean, 0.9354, does not."),
                  ([0.952, 0.955, 0.951], 0.94, False, "three runs are fewer than the 5 seeds the rule asks for, "
                   "however good their mean."),

@@ -23,6 +23,7 @@ WRONG_ANSWERS = {
              ("validation_counts = np.bincount(y_train, minlength=10)", "all 60,000"),
              ("validation_counts = [1, 2, 3]", "10 counts"), ("validation_counts = [1200] * 10", "not exactly")],
     (1, 3): [("mean_brightness = x_train.mean()", "0-255 scale"), ("mean_brightness = 72.9", "0-255 scale"),
+             ("mean_brightness = 100 * x_train.mean() / 255", "percentage"), ("mean_brightness = 0.3", "not it"),
              ("mean_brightness = x_test.mean() / 255", "test set")],
     (2, 1): [("conv_parameters = 3 * 3 * 32 * 64", "bias"), ("conv_parameters = 3 * 3 * 64 + 64", "1 input channel")],
     (2, 2): [("feature_model = keras.Sequential([keras.Input((28, 28, 1)), layers.Conv2D(32, 3)])", "26×26"),
@@ -56,7 +57,7 @@ WRONG_ANSWERS = {
     (6, 2): [("def interval_half_width(p, n):\n    return np.sqrt(p * (1 - p) / n)", "1.96"),
              ("def interval_half_width(p, n):\n    return 1.96 * p * (1 - p) / n", "square root")],
     (6, 4): [("my_cnn = series.build_lesson_cnn()", "below the target"), ("my_cnn = 'my model'", "a Keras model")],
-    (6, 3): [("worst_recalled_class = 2", "class name"), ("worst_recalled_class = 'Bag'", "lowest recall"),
+    (6, 3): [("worst_recalled_class = 2", "lowest recall"), ("worst_recalled_class = 'Bag'", "lowest recall"),
              ("worst_recalled_class = 'T-shirt/top'", "lowest precision")],
     (7, 1): [("def conv2d_same(images, kernel, bias):\n    return conv2d(images, kernel, bias)", "7×7"),
              ("def conv2d_same(images, kernel, bias):\n"
@@ -73,8 +74,17 @@ WRONG_ANSWERS = {
     (9, 1): [("learning_rate_512 = 0.004", "square root"), ("learning_rate_512 = 0.001", "unscaled")],
     (9, 2): [("steps_at_batch_32 = 60_000 // 32", "12,000 aside"), ("steps_at_batch_32 = 375", "four times")],
     (9, 3): [("def stopping_epoch(val_losses, patience):\n    return int(np.argmin(val_losses)) + 1", "the best epoch"),
-             ("def stopping_epoch(val_losses, patience):\n    return len(val_losses)", "stops after epoch")],
+             ("def stopping_epoch(val_losses, patience):\n    return len(val_losses)", "stops after epoch"),
+             ("def stopping_epoch(val_losses, patience):\n    best, waited = float('inf'), 0\n"
+              "    for epoch, loss in enumerate(val_losses, start=1):\n        if loss <= best:\n"
+              "            best, waited = loss, 0\n        else:\n            waited += 1\n"
+              "            if waited == patience:\n                return epoch\n    return len(val_losses)",
+              "equal to the best"),
+             ("def stopping_epoch(val_losses, patience):\n"
+              "    return min(int(np.argmin(val_losses)) + 1 + patience, len(val_losses))", "whole list")],
     (10, 1): [("def beyond_noise(fixed, broken):\n    return fixed > broken", "any difference"),
+              ("def beyond_noise(fixed, broken):\n    return fixed - broken > 1.96 * math.sqrt(fixed + broken)",
+               "beyond noise too"),
               ("def beyond_noise(fixed, broken):\n    return abs(fixed - broken) > 1.96 * (fixed + broken)", "1.96 √")],
     (10, 2): [("better_parameters = 507_530", "lesson CNN"), ("better_parameters = 1", "not it")],
     (10, 3): [("fraction_per_step = 0.05", "multiplies weight_decay"), ("fraction_per_step = 0.002", "learning rate alone")],
@@ -107,7 +117,8 @@ WRONG_ANSWERS = {
               ("small_cnn = keras.Sequential([keras.Input((28, 28, 1)), layers.Flatten(), layers.Dense(10)])",
                "below the target")],
     (14, 4): [("clockwise_degrees = 270", "counter-clockwise"), ("clockwise_degrees = 180", "upside-down")],
-    (15, 1): [("ece_by_hand = 0.4", "largest gap"), ("ece_by_hand = 0.1", "1/2")],
+    (15, 1): [("ece_by_hand = 0.4", "largest gap"), ("ece_by_hand = (abs(2 / 3 - 0.9) + abs(1 - 0.6)) / 2", "alike"),
+              ("ece_by_hand = 0.32", "alike"), ("ece_by_hand = abs(0.8 - 0.78)", "all five images")],
     (15, 2): [("def threshold_at_95(in_scores):\n    return float(np.quantile(in_scores, 0.05))", "only 5 %"),
               ("def threshold_at_95(in_scores):\n    return float(np.max(in_scores))", "95th percentile")],
     (15, 3): [("probabilities_at_t2 = series.softmax(np.array([2.0, 0.0]) * 2)", "multiplied"),
@@ -134,7 +145,116 @@ WRONG_ANSWERS = {
     (17, 2): [("times_notebook_10 = 250 / 4_000", "how many times faster"), ("times_notebook_10 = 4_000 - 250", "ratio")],
     (17, 3): [("def is_record(test_accuracies, target):\n    return min(test_accuracies) >= target", "not every run"),
               ("def is_record(test_accuracies, target):\n    return max(test_accuracies) >= target", "one run reaches"),
-              ("def is_record(test_accuracies, target):\n    return np.mean(test_accuracies) >= target", "5 seeds")],
+              ("def is_record(test_accuracies, target):\n    return np.mean(test_accuracies) >= target", "5 seeds"),
+              ("def is_record(test_accuracies, target):\n    return len(test_accuracies) > 5 and np.mean(test_accuracies) "
+               ">= target", "5 are enough"),
+              ("def is_record(test_accuracies, target):\n    return len(test_accuracies) >= 5 and "
+               "np.median(test_accuracies) >= target", "median")],
+}
+# (notebook, exercise) -> right answers written another valid way than the solution: other types (a Keras or
+# TensorFlow tensor, a NumPy scalar, a dict by class), rounded numbers, other words. Each must be judged Correct.
+OTHER_RIGHT_ANSWERS = {
+    (1, 1): ["maximum_pixel = keras.ops.max(x_train)", "maximum_pixel = np.uint8(255)"],
+    (1, 2): ["import collections\nvalidation_counts = collections.Counter(y_train[48_000:].tolist())",
+             "validation_counts = {series.CLASS_NAMES[c]: int((y_train[48_000:] == c).sum()) for c in range(10)}",
+             "validation_counts = list(np.bincount(y_train[-12_000:]))"],
+    (1, 3): ["mean_brightness = keras.ops.mean(x_train[..., None] / 255)", "mean_brightness = 0.29",
+             "mean_brightness = np.mean(x_train / 255.0, keepdims=True)"],
+    (2, 1): ["conv_parameters = 3 * 3 * 32 * 64 + 64", "conv_parameters = 18_496.0"],
+    (2, 2): ["feature_model = keras.Sequential([layers.Input((28, 28, 1)), layers.Conv2D(32, 3, padding='valid'),"
+             " layers.MaxPool2D()])"],
+    (2, 3): ["unpooled_parameters = 160 + 9_280 + (24 * 24 * 64 * 64 + 64) + 2_080 + 330",
+             "unpooled_parameters = np.int64(2_371_210)"],
+    (3, 1): ["error_name = ValueError", "error_name = 'valueerror'", "error_name = 'Value Error'"],
+    (3, 2): ["total_steps = len(history.history['loss']) * history.params['steps']",
+             "total_steps = float(history.params['steps'] * len(history.epoch))"],
+    (3, 3): ["best_validation_epoch = keras.ops.argmax(history.history['val_accuracy']) + 1",
+             "best_validation_epoch = np.argmax(history.history['val_accuracy']) + 1"],
+    (4, 1): ["lowest_loss_epoch = np.argmin(history['val_loss']) + 1",
+             "lowest_loss_epoch = history['val_loss'].index(min(history['val_loss'])) + 1"],
+    (4, 2): ["def best_epoch(history):\n    return np.argmin(history['val_loss']) + 1",
+             "def best_epoch(history):\n    losses = list(history['val_loss'])\n    return losses.index(min(losses)) + 1"],
+    (4, 3): ["epochs_past_5_points = sum(a - v > 0.05 for a, v in zip(history['accuracy'], history['val_accuracy']))",
+             "epochs_past_5_points = np.count_nonzero(np.subtract(history['accuracy'], history['val_accuracy']) > 0.05)"],
+    (5, 1): ["model_from_keras.save(series.MODELS_DIR / 'other.keras')\n"
+             "reloaded = keras.saving.load_model(series.MODELS_DIR / 'other.keras')",
+             "path = str(series.MODELS_DIR / 'copy_two.keras')\nkeras.saving.save_model(model_from_keras, path)\n"
+             "reloaded = keras.models.load_model(path)"],
+    (5, 2): ["resumable_format = '.keras'", "resumable_format = 'the Keras format'", "resumable_format = 'KERAS'"],
+    (5, 3): ["h5_megabytes = round(series.H5_PATH.stat().st_size / 2**20, 1)",
+             "import os\nh5_megabytes = os.path.getsize(series.H5_PATH) / 1024 / 1024"],
+    (6, 1): ["def recall_per_class(confusion):\n    return confusion.diagonal() / confusion.sum(1)",
+             "def recall_per_class(confusion):\n    return [confusion[i, i] / confusion[i].sum() for i in range(3)]"],
+    (6, 2): ["from scipy.stats import norm\n\n\ndef interval_half_width(p, n):\n"
+             "    return norm.ppf(0.975) * math.sqrt(p * (1 - p) / n)",
+             "def interval_half_width(p, n):\n    return 1.96 * (p * (1 - p) / n) ** 0.5"],
+    (6, 3): ["worst_recalled_class = 'shirt'", "worst_recalled_class = 6", "worst_recalled_class = ' Shirt. '"],
+    (7, 1): ["def conv2d_same(images, kernel, bias):\n"
+             "    return conv2d(np.pad(images, [(0, 0), (1, 1), (1, 1), (0, 0)], mode='constant'), kernel, bias)",
+             "def conv2d_same(images, kernel, bias):\n"
+             "    return keras.ops.conv(images.astype('float32'), kernel.astype('float32'), padding='same') + bias"],
+    (7, 2): ["pooled_size = int((20 - 3) / 2) + 1", "pooled_size = 9.0"],
+    (7, 3): ["multiplications = 24 * 24 * 64 * 9 * 16", "multiplications = 5_308_416"],
+    (8, 1): ["from scipy.special import softmax as scipy_softmax\n\n\ndef stable_softmax(logits):\n"
+             "    return scipy_softmax(logits, axis=-1)",
+             "def stable_softmax(logits):\n    return keras.ops.softmax(logits, axis=-1)"],
+    (8, 2): ["def bias_corrected(m, beta, step):\n    return m / (1 - np.power(beta, step))",
+             "def bias_corrected(m, beta, step):\n    return keras.ops.divide(m, 1 - beta**step)"],
+    (8, 3): ["loss_at_a_quarter = 1.39", "loss_at_a_quarter = math.log(4)",
+             "loss_at_a_quarter = keras.losses.sparse_categorical_crossentropy(np.array([0]), np.array([[0.25, 0.75]]))[0]"],
+    (9, 1): ["learning_rate_512 = 2e-3", "learning_rate_512 = 0.001 * (512 / 128) ** 0.5"],
+    (9, 2): ["steps_at_batch_32 = int(60_000 * 0.8 / 32)", "steps_at_batch_32 = math.ceil(48_000 / 32)"],
+    (9, 3): ["def stopping_epoch(val_losses, patience):\n    best = 0\n"
+             "    for epoch in range(1, len(val_losses) + 1):\n        if val_losses[epoch - 1] < val_losses[best]:\n"
+             "            best = epoch - 1\n        if epoch - 1 - best == patience:\n            return epoch\n"
+             "    return len(val_losses)"],
+    (10, 1): ["def beyond_noise(fixed, broken):\n    return abs(fixed - broken) / math.sqrt(fixed + broken) > 1.96",
+              "def beyond_noise(fixed, broken):\n    return np.bool_((fixed - broken) ** 2 / (fixed + broken) > 1.96**2)"],
+    (10, 2): ["better_parameters = build_better_cnn().count_params()"],
+    (10, 3): ["fraction_per_step = 1e-4", "fraction_per_step = 0.0001"],
+    (11, 1): ["conv_multiply_adds = 9 * 16 * 64 * 100", "conv_multiply_adds = 921_600.0"],
+    (11, 2): ["output_side = (26 // 2) - 3 + 1", "output_side = 11.0"],
+    (11, 3): ["def median_speedup(baseline, variant):\n    return np.median(variant) / np.median(baseline)",
+              "import statistics\n\n\ndef median_speedup(baseline, variant):\n"
+              "    return statistics.median(variant) / statistics.median(baseline)"],
+    (11, 4): ["epoch_seconds = 60_000 * 0.8 / 3_000", "epoch_seconds = 16"],
+    (12, 1): ["int8_weight_bytes = final_tiny.count_params() * 1", "int8_weight_bytes = np.int64(final_tiny.count_params())"],
+    (12, 2): ["head_parameters = (64 + 1) * 10", "head_parameters = 650.0"],
+    (12, 3): ["stored_int8 = int(np.round(3.0 / 0.5)) - 10", "stored_int8 = np.int8(-4)"],
+    (12, 4): ["quantized_in_dynamic_range = 'the weights'", "quantized_in_dynamic_range = 'Weights only.'"],
+    (13, 1): ["epochs_kept = 4.0", "epochs_kept = 5 - 1"],
+    (13, 2): ["steps_lost = 50", "steps_lost = 1_050 % 100"],
+    (13, 3): ["file_to_resume_from = 'BackupAndRestore'", "file_to_resume_from = 'the backup'"],
+    (13, 4): ["first_epoch_after_restart = 5.0", "first_epoch_after_restart = 4 + 1"],
+    (14, 1): ["odd_input = series.photo_to_model_input(odd_photo_path)[np.newaxis]",
+              "odd_input = series.photo_to_model_input(str(odd_photo_path)).astype('float32')"],
+    (14, 2): ["error_for_an_empty_file = series.PhotoError", "error_for_an_empty_file = 'series.PhotoError'"],
+    (14, 3): ["image = series.photo_to_model_input(series.SAMPLE_PHOTOS_DIR / 'ankle_boot_rotated.jpg')\n"
+              "background_share = np.mean(image == 0)",
+              "image = series.photo_to_model_input(series.SAMPLE_PHOTOS_DIR / 'ankle_boot_rotated.jpg')\n"
+              "background_share = keras.ops.mean(keras.ops.equal(image, 0))"],
+    (14, 4): ["clockwise_degrees = 90.0", "clockwise_degrees = 360 - 270"],
+    (15, 1): ["ece_by_hand = 0.3", "ece_by_hand = 0.6 * abs(2 / 3 - 0.9) + 0.4 * abs(1 - 0.6)"],
+    (15, 2): ["def threshold_at_95(in_scores):\n    return series.acceptance_threshold(in_scores)",
+              "def threshold_at_95(in_scores):\n    return np.percentile(in_scores, 95, method='higher')"],
+    (15, 3): ["probabilities_at_t2 = [0.73, 0.27]", "probabilities_at_t2 = keras.ops.softmax(np.array([1.0, 0.0]))"],
+    (15, 4): ["nll_by_hand = 1.04", "nll_by_hand = np.mean(-np.log([0.5, 0.25]))"],
+    (16, 1): ["def energy_score(logits):\n    return -keras.ops.logsumexp(logits, axis=1)",
+              "def energy_score(logits):\n    top = logits.max(axis=1, keepdims=True)\n"
+              "    return -(top[:, 0] + np.log(np.exp(logits - top).sum(axis=1)))"],
+    (16, 2): ["keras_over_int8 = np.median(request_ms['Keras float32']) / np.median(request_ms['LiteRT int8'])\n"
+              "keras_over_int8 = round(keras_over_int8, 2)",
+              "import statistics\n"
+              "keras_over_int8 = statistics.median(request_ms['Keras float32']) / statistics.median(request_ms['LiteRT int8'])"],
+    (16, 3): ["logit_from_int8 = 10", "logit_from_int8 = (30 + 10) / 4"],
+    (16, 4): ["def top_three(probabilities):\n    top = np.argsort(-probabilities)[:3]\n"
+              "    return {series.CLASS_NAMES[i]: probabilities[i] for i in top}"],
+    (17, 1): ["gflops = 36.0", "gflops = 6 * 2e6 * 3e3 / 1e9"],
+    (17, 2): ["times_notebook_10 = 16.0", "times_notebook_10 = 4000 // 250"],
+    (17, 3): ["def is_record(test_accuracies, target):\n    return len(test_accuracies) > 4 and sum(test_accuracies) / "
+              "len(test_accuracies) >= target",
+              "def is_record(test_accuracies, target):\n    return bool(keras.ops.mean(test_accuracies) >= target) and "
+              "len(test_accuracies) >= 5"],
 }
 EXERCISES = [(notebook, index) for notebook in sorted(fmnist_series._EXERCISES)
              for index in range(1, len(fmnist_series._EXERCISES[notebook]()) + 1)]
@@ -181,7 +301,7 @@ def verdict_of(code, namespace, notebook, index):
     if notebook == 3:  # notebook 03 holds the History object that fit returned, not its dictionary
         steps = math.ceil(fmnist_series.TRAIN_IMAGES * 0.8 / 128)
         namespace["history"] = SimpleNamespace(history=namespace["history"], params={"steps": steps},
-                                               epoch=list(range(fmnist_series.EPOCHS)))
+                                               epoch=list(range(len(namespace["history"]["loss"]))))
     exec(f"{code}\nverdict = q{index}.verdict(globals())", namespace)
     assert isinstance(namespace["verdict"], Verdict)
     return namespace["verdict"]
@@ -244,3 +364,134 @@ def test_the_readme_counts_the_exercises_of_each_notebook():
     row = re.search(r"^\| exercises \|(.*)\|$", readme, re.M).group(1)
     assert [int(cell) for cell in row.split("|")] == counts
     assert int(re.search(r"(\d+)\s+in all", readme).group(1)) == sum(counts)
+
+
+@pytest.mark.parametrize(("notebook", "index"), sorted(OTHER_RIGHT_ANSWERS))
+def test_right_answers_written_another_way_are_correct(notebook, index, context):
+    for code in OTHER_RIGHT_ANSWERS[(notebook, index)]:
+        verdict = verdict_of(code, dict(context), notebook, index)
+        assert verdict.label == "Correct", (code, repr(verdict))
+
+
+def test_every_exercise_without_a_trained_model_has_right_answers_in_other_forms():
+    assert set(OTHER_RIGHT_ANSWERS) == set(EXERCISES) - CAPSTONES
+
+
+@pytest.mark.parametrize(("number", "expected", "right"), [
+    (1.39, -np.log(0.25), True), (0.29, 0.2860, True), (0.3, 0.2860, False), (0.28, 0.2860, False),
+    (1.4, -np.log(0.25), True), (1.3, -np.log(0.25), False), (1500, 1500, True), (1501, 1500, False),
+    (0.0059, 0.005880, True), (0.0058, 0.005880, False), (np.float32(0.2860435), 0.28604351, True)])
+def test_a_number_rounded_to_the_digits_written_agrees_and_a_nearby_one_does_not(number, expected, right):
+    assert fmnist_series.agrees(float(number), expected) is right
+
+
+@pytest.mark.parametrize("value", [np.float32(2.5), np.array(2.5), np.array([2.5]), 2.5, 5 / 2])
+def test_any_scalar_a_reader_may_give_is_a_number(value):
+    assert fmnist_series.as_number(value, "x") == 2.5
+    assert fmnist_series.as_number(fmnist_series.keras.ops.convert_to_tensor(value), "x") == 2.5
+
+
+@pytest.mark.parametrize(("value", "words"), [
+    ("2.5", "without quotes"), (True, "one number"), ([1.0, 2.0], "a list"), (np.ones(3), "shape (3,)"), (None, "one number")])
+def test_what_is_not_a_number_is_refused_saying_what_it_is(value, words):
+    with pytest.raises(fmnist_series.Wrong, match=re.escape(words)):
+        fmnist_series.as_number(value, "x")
+
+
+@pytest.mark.parametrize(("said", "accepted", "right"), [
+    ("the .keras format", ["keras"], True), ("keras.callbacks.BackupAndRestore", ["BackupAndRestore"], True),
+    ("Weights only.", ["weights"], True), ("h5", ["keras"], False), ("backups", ["backup"], False),
+    ("Photo Error", ["PhotoError"], True)])
+def test_words_are_compared_by_what_they_say(said, accepted, right):
+    assert fmnist_series.says(said, accepted) is right
+
+
+def test_a_missing_notebook_variable_names_the_cell_to_run(context):
+    namespace = dict(context)
+    del namespace["history"]
+    verdict = verdict_of("lowest_loss_epoch = 3", namespace, 4, 1)
+    assert verdict.label == "Not ready" and "series.load_lesson_model()" in verdict.text, repr(verdict)
+    assert "____" not in verdict.text
+
+
+def test_an_answer_whose_cell_has_not_run_is_not_ready_not_blank(context):
+    verdict = fmnist_series.exercises(1)[0].verdict(dict(context))
+    assert verdict.label == "Not ready" and "maximum_pixel = ..." in verdict.text, repr(verdict)
+
+
+def test_notebook_03_accepts_the_history_reloaded_after_a_restart(context):
+    namespace = dict(context)  # history is the dictionary that series.load_lesson_model() returns
+    exec("verdict = series.exercises(3)[2].verdict({**globals(), 'best_validation_epoch': "
+         "int(np.argmax(history['val_accuracy'])) + 1})", namespace)
+    assert namespace["verdict"].label == "Correct", repr(namespace["verdict"])
+    steps = math.ceil(fmnist_series.TRAIN_IMAGES * 0.8 / 128) * len(context["history"]["loss"])
+    assert fmnist_series.exercises(3)[1].verdict({**namespace, "total_steps": steps}).label == "Correct"
+
+
+def test_the_stop_button_during_a_check_ends_in_one_sentence(context):
+    verdict = verdict_of("def best_epoch(history):\n    raise KeyboardInterrupt", dict(context), 4, 2)
+    assert verdict.label == "Stopped" and "Traceback" not in repr(verdict), repr(verdict)
+
+
+def test_an_error_with_colour_codes_and_several_lines_is_one_plain_sentence(context):
+    verdict = verdict_of("def best_epoch(history):\n    raise ValueError('\x1b[1mInput 0 is incompatible\x1b[0m\\n"
+                         "  full details')", dict(context), 4, 2)
+    assert verdict.text == "running your answer raised ValueError: Input 0 is incompatible", repr(verdict)
+
+
+def test_a_missing_file_is_a_cell_to_run_not_a_wrong_answer(context):
+    context["series"].H5_PATH.unlink()
+    verdict = verdict_of("h5_megabytes = 2.9", dict(context), 5, 3)
+    assert verdict.label == "Not ready" and "model.save(H5_PATH)" in verdict.text, repr(verdict)
+    verdict = verdict_of("def best_epoch(history):\n    return len(open('no_such_history.json').read())", dict(context), 4, 2)
+    assert verdict.label == "Not ready" and "no_such_history.json" in verdict.text, repr(verdict)
+
+
+@pytest.mark.parametrize(("code", "words"), [
+    ("reloaded = model_from_keras", "itself"),
+    ("model_from_keras.save(series.MODELS_DIR / 'copy.h5')\nreloaded = keras.models.load_model(series.MODELS_DIR / 'copy.h5')",
+     "Adam's state"),
+    ("model_from_keras.save(series.MODELS_DIR / 'copy.keras')\n"
+     "reloaded = keras.models.load_model(series.MODELS_DIR / 'copy.keras', compile=False)", "without an optimizer")])
+def test_notebook_05_refuses_a_reload_that_is_not_a_faithful_keras_file(code, words, context):
+    verdict = verdict_of(code, dict(context), 5, 1)
+    assert verdict.label == "Incorrect" and words in verdict.text and "test images" not in verdict.text, repr(verdict)
+
+
+class ValidationMemorizer(fmnist_series.keras.Model):
+    """A 'model' that knows the label of every validation image, and guesses on any other image."""
+
+    def __init__(self):
+        super().__init__()
+        self.scores = fmnist_series.layers.Dense(10)
+        (x_train, y_train), _ = fmnist_series._fashion_mnist()
+        self.known = {image.tobytes(): label for image, label in zip(x_train[48_000:], y_train[48_000:])}
+
+    def call(self, images):
+        return self.scores(fmnist_series.keras.ops.reshape(images, (-1, 784)))
+
+    def predict(self, images, **options):
+        labels = [self.known.get(image[..., 0].astype(np.uint8).tobytes(), 0) for image in images]
+        return np.eye(10)[labels]
+
+
+def test_a_capstone_refuses_a_model_that_learned_the_validation_images(context):
+    memorizer = ValidationMemorizer()
+    memorizer(np.zeros((1, 28, 28, 1)))
+    for notebook, index, name in [(6, 4, "my_cnn"), (12, 5, "small_cnn")]:
+        verdict = fmnist_series.exercises(notebook)[index - 1].verdict({name: memorizer})
+        assert verdict.label == "Incorrect" and "trained on the validation images" in verdict.text, repr(verdict)
+
+
+def test_a_capstones_advice_fits_the_model_it_sees(context):
+    untrained = fmnist_series.build_lesson_cnn()  # it has Rescaling: the advice is to train it, not to add Rescaling
+    verdict = fmnist_series.exercises(6)[3].verdict({"my_cnn": untrained})
+    assert "not been trained" in verdict.text and "Rescaling" not in verdict.text, repr(verdict)
+    unscaled = fmnist_series.keras.Sequential([fmnist_series.keras.Input((28, 28, 1)), fmnist_series.layers.Flatten(),
+                                               fmnist_series.layers.Dense(10, activation="softmax")])
+    unscaled.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    unscaled.optimizer.build(unscaled.trainable_variables)
+    unscaled.optimizer.iterations.assign(100)  # as if trained, on images scaled to 0-1 outside the model
+    unscaled.set_weights([np.zeros((784, 10)), np.zeros(10)])  # it answers class 0 for every image: chance
+    verdict = fmnist_series.exercises(6)[3].verdict({"my_cnn": unscaled})
+    assert "Rescaling" in verdict.text and "not been trained" not in verdict.text, repr(verdict)
