@@ -619,6 +619,8 @@ def as_values(value, name, by_class=False):
                             f"as {CLASS_NAMES[6]!r}.")
             values[index] = as_number(item, f"{name}[{key!r}]")
         return values
+    if hasattr(value, "keys") and hasattr(value, "items") and sorted(value.keys()) == list(range(len(value))):
+        return np.array([as_number(value[key], f"{name}[{key}]") for key in range(len(value))])  # {0: ..., 1: ...}
     try:
         return np.asarray(value, dtype=float)
     except (TypeError, ValueError):
@@ -650,19 +652,32 @@ def agree_everywhere(values, expected, tolerance=0.0):
         agrees(float(value), float(wanted), tolerance) for value, wanted in zip(values.ravel(), expected.ravel()))
 
 
-def _words(value):
-    """What an answer says, in a form that compares: the name of a class or function, else the text, without a module
-    path, case, punctuation, spaces or filler words ('the .keras format' and 'Keras' both give 'keras')."""
+def _readings(value):
+    """The ways to read an answer's words, in a form that compares: the name of a class or function, else the text,
+    without case, punctuation, spaces or filler words; read whole, and by its last and first dotted parts, so that a
+    module path or a file's extension drops ('series.PhotoError' gives 'photoerror'; 'best.keras' gives 'best';
+    'the .keras format' gives 'keras')."""
     text = getattr(value, "__name__", None) if isinstance(value, type) or callable(value) else None
-    text = str(value if text is None else text).strip().rstrip(".!?")
-    text = text.rsplit(".", 1)[-1].lower()
+    text = str(value if text is None else text).strip().rstrip(".!?").lower()
     filler = {"the", "a", "an", "its", "it", "file", "files", "format", "class", "only", "just"}
-    return "".join(word for word in re.findall(r"[a-z0-9]+", text) if word not in filler)
+
+    def joined(part):
+        return "".join(word for word in re.findall(r"[a-z0-9]+", part) if word not in filler)
+
+    parts = [part for part in text.split(".") if joined(part)]
+    return [joined(text)] + ([joined(parts[-1]), joined(parts[0])] if parts else [])
 
 
 def says(value, accepted):
     """Whether the reader's words `value` say one of the `accepted` answers, in any case, spacing or module path."""
-    return _words(value) in {_words(answer) for answer in accepted}
+    wanted = {_readings(answer)[0] for answer in accepted}
+    return any(reading in wanted for reading in _readings(value))
+
+
+def explained(value, explanations):
+    """The explanation, from `explanations` (keyed by words as `says` reads them), of the reader's wrong words."""
+    keyed = {_readings(key)[0]: sentence for key, sentence in explanations.items()}
+    return next((keyed[reading] for reading in _readings(value) if reading in keyed), None)
 
 
 class Exercise:
@@ -740,7 +755,8 @@ def _written(value):
 
 
 def _compare(value, expected, name, tolerance=0, mistakes=(), from_this_run=False):
-    """Right when `value` agrees with `expected` (see `agrees`); else the sentence of the first mistake it matches.
+    """Right when `value` agrees with `expected` (see `agrees`); else the sentence of each mistake it matches (the
+    number alone cannot tell two mistakes apart when both give it).
 
     With `from_this_run`, the expected value comes from the reader's own run (quick or full, on their machine),
     and the message says so.
@@ -748,16 +764,33 @@ def _compare(value, expected, name, tolerance=0, mistakes=(), from_this_run=Fals
     number = as_number(value, name)
     if agrees(number, expected, tolerance):
         return number
-    for mistaken, sentence in mistakes:
-        if agrees(number, mistaken, tolerance):
-            raise Wrong(f"your {name} is {_written(number)}: {sentence}")
+    matched = list(dict.fromkeys(sentence for mistaken, sentence in mistakes if agrees(number, mistaken, tolerance)))
+    if len(matched) == 1:
+        raise Wrong(f"your {name} is {_written(number)}: {matched[0]}")
+    if matched:  # the number alone cannot tell which mistake it was: name each
+        raise Wrong(f"your {name} is {_written(number)}, which more than one mistake gives. Perhaps "
+                    + " Or perhaps ".join(matched))
     written = _precision_written(number)
-    if written and written[1] >= 2 and abs(number - expected) <= 1.5 * 10.0 ** -written[0]:
-        raise Wrong(f"your {name} is {_written(number)}: close, but the answer does not round to it at the "
-                    f"{written[0]} decimals you wrote. Check the rounding, or give more decimals.")
+    if written and not float(expected).is_integer():
+        decimals, digits = written
+        if digits < 2 and agrees(round(expected, decimals), number):
+            raise Wrong(f"your {name} is {_written(number)}: the answer rounded to one digit, too coarse to tell a right "
+                        "answer from a wrong one. Give at least two significant digits.")
+        if decimals >= 1 and abs(number - expected) <= 1.5 * 10.0 ** -decimals:
+            raise Wrong(f"your {name} is {_written(number)}: close, but the answer does not round to it at the "
+                        f"{decimals} decimals you wrote. Check the rounding, or give more decimals.")
     raise Wrong(f"your {name} is {_written(number)}, which is not it."
-                + (" The answer comes from your own run: read the output above, not a number from another run."
+                + (" (The answer depends on your own run: it may differ from numbers seen elsewhere.)"
                    if from_this_run else "") + " The hints help.")
+
+
+def _differing(got, expected):
+    """The two numbers written with as many digits as it takes to show that they differ (at most 10)."""
+    for digits in range(4, 11):
+        mine, theirs = f"{got:.{digits}g}", f"{expected:.{digits}g}"
+        if mine != theirs:
+            return mine, theirs
+    return mine, theirs
 
 
 def _history_record(history):
@@ -843,11 +876,14 @@ def _exercises_01():
                                 (np.bincount(y_train, minlength=10), "those are all 60,000 training images."),
                                 (np.bincount(y_test, minlength=10), "those are the test images, which wait for 06.")]:
             if np.array_equal(counts, wrong):
-                raise Wrong(f"your counts sum to {counts.sum():,}: {sentence}")
+                raise Wrong(f"your counts sum to {_written(counts.sum())}: {sentence}")
+        if np.array_equal(np.sort(counts), np.sort(expected)):
+            raise Wrong("these are the right counts in another order: the count at index i must be class i's, "
+                        f"{CLASS_NAMES[0]!r} first.")
         if counts.sum() == len(y_train) - 48_000:
             raise Wrong("the total is right, but these are not the counts of the validation split: the classes of its "
                         "12,000 images are close to 1,200 each, not exactly. Count them from the labels.")
-        raise Wrong(f"your counts sum to {counts.sum():,}; the validation split has 12,000 images.")
+        raise Wrong(f"your counts sum to {_written(counts.sum())}; the validation split has 12,000 images.")
 
     def mean_brightness(namespace):
         (x_train, _), _ = _fashion_mnist()
@@ -954,19 +990,29 @@ def _exercises_04():
                  {"loss": [1.0, 0.8, 0.6], "val_loss": [0.5, 0.6, 0.7],
                   "accuracy": [0.60, 0.70, 0.80], "val_accuracy": [0.80, 0.79, 0.81]},
                  {"loss": [2.0, 1.0, 0.5, 0.4, 0.3], "val_loss": [1.5, 1.0, 0.8, 0.7, 0.75],
-                  "accuracy": [0.5, 0.6, 0.7, 0.8, 0.9], "val_accuracy": [0.55, 0.65, 0.70, 0.74, 0.73]}]
-        for case in cases:
+                  "accuracy": [0.5, 0.6, 0.7, 0.8, 0.9], "val_accuracy": [0.55, 0.65, 0.70, 0.74, 0.73]},
+                 {"loss": [1.0, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2], "val_loss": [0.9, 0.6, 0.65, 0.5, 0.55, 0.6, 0.7],
+                  "accuracy": [0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95],
+                  "val_accuracy": [0.62, 0.72, 0.71, 0.77, 0.78, 0.76, 0.75]}]
+        answers = [as_number(called(function, case), "best_epoch(history)") for case in cases]
+        if len(set(answers)) == 1:
+            raise Wrong(f"your function returns {_written(answers[0])} for every history it is given: it must read the "
+                        "epoch from history['val_loss'].")
+        for case, got in zip(cases, answers):
             expected = int(np.argmin(case["val_loss"])) + 1
-            got = as_number(called(function, case), "best_epoch(history)")
             if got == expected:
                 continue
             if got == expected - 1:
-                raise Wrong(f"for val_loss {case['val_loss']} you return {_written(got)}: an index from 0; epochs count from 1.")
+                raise Wrong(f"for val_loss {case['val_loss']} you return {_written(got)}: an index from 0; epochs count "
+                            "from 1.")
             if got == int(np.argmin(case["loss"])) + 1:
                 raise Wrong(f"for loss {case['loss']} you return {_written(got)}: the lowest training loss; use val_loss.")
             if got == int(np.argmax(case["val_accuracy"])) + 1:
-                raise Wrong(f"for val_accuracy {case['val_accuracy']} you return {_written(got)}: the best validation accuracy; "
-                            "the exercise asks for the lowest validation loss.")
+                raise Wrong(f"for val_accuracy {case['val_accuracy']} you return {_written(got)}: the best validation "
+                            "accuracy; the exercise asks for the lowest validation loss.")
+            if got < expected:
+                raise Wrong(f"for val_loss {case['val_loss']} you return {_written(got)}, a dip that a later epoch goes "
+                            f"below; the lowest is at epoch {expected}. Look at every epoch, not only the first rise.")
             raise Wrong(f"for val_loss {case['val_loss']} you return {_written(got)}; the lowest is at epoch {expected}.")
         return "it finds the lowest validation loss, counting epochs from 1."
 
@@ -976,7 +1022,9 @@ def _exercises_04():
         expected = int((gaps > 0.05).sum())
         mistakes = [(wrong, sentence) for wrong, sentence in [
             (int((gaps > 5).sum()), "accuracies run from 0 to 1: 5 points is 0.05."),
-            (int((-gaps > 0.05).sum()), "subtract validation accuracy from training accuracy, not the reverse.")]
+            (int((-gaps > 0.05).sum()), "subtract validation accuracy from training accuracy, not the reverse."),
+            (int(((np.asarray(history["loss"]) - np.asarray(history["val_loss"])) > 0.05).sum()),
+             "that compares the losses; the gap in question is between the accuracies.")]
             if wrong != expected]  # in a short run a mistake can give the right count; it is then not one
         _compare(answer(namespace, "epochs_past_5_points"), expected, "epochs_past_5_points", from_this_run=True,
                  mistakes=mistakes)
@@ -1039,8 +1087,8 @@ def _exercises_05():
                         "pkl": "the pickle holds the history, numbers only, no weights.",
                         "pickle": "the pickle holds the history, numbers only, no weights.",
                         "json": "the JSON file holds the history, numbers only, no weights."}
-        raise Wrong(explanations.get(_words(choice), f"{choice!r} is not one of the formats in this notebook: .h5 or "
-                                                     ".keras."))
+        raise Wrong(explained(choice, explanations)
+                    or f"{choice!r} is not one of the formats in this notebook: .h5 or .keras.")
 
     def h5_megabytes(namespace):
         if not H5_PATH.exists():
@@ -1084,15 +1132,21 @@ def _exercises_06():
 
     def interval(namespace):
         function = answer(namespace, "interval_half_width")
-        expected = 1.96 * np.sqrt(0.9 * 0.1 / 10_000)
-        got = as_number(called(function, 0.9, 10_000), "interval_half_width(0.9, 10_000)")
-        if agrees(got, expected, 1e-4 * expected):  # 1.96 or scipy.stats.norm.ppf(0.975) = 1.95996...
-            return f"±{expected:.4f} at 90 % on 10,000 images: the ± of the test accuracy above."
-        if agrees(got, expected / 1.96, 1e-4 * expected):
-            raise Wrong(f"you return {got:.4f}: the standard error; a 95 % interval is 1.96 standard errors wide each way.")
-        if agrees(got, 1.96 * 0.9 * 0.1 / 10_000):
-            raise Wrong(f"you return {got:.2e}: take the square root of p (1 - p) / n.")
-        raise Wrong(f"for p = 0.9 and n = 10,000 you return {got:.4f}; the half-width is {expected:.4f}.")
+        for p, n in [(0.9, 10_000), (0.75, 400)]:
+            expected = 1.96 * np.sqrt(p * (1 - p) / n)
+            got = as_number(called(function, p, n), f"interval_half_width({p}, {n:_})")
+            if agrees(got, expected, 1e-4 * expected):  # 1.96 or scipy.stats.norm.ppf(0.975) = 1.95996...
+                continue
+            if agrees(got, expected / 1.96, 1e-4 * expected):
+                raise Wrong(f"you return {got:.4f}: the standard error; a 95 % interval is 1.96 standard errors wide "
+                            "each way.")
+            if agrees(got, 1.96 * p * (1 - p) / n):
+                raise Wrong(f"you return {got:.2e}: take the square root of p (1 - p) / n.")
+            mine, theirs = _differing(got, expected)
+            raise Wrong(f"for p = {p} and n = {n:,} you return {mine}; the half-width is {theirs}. Does your function "
+                        "use both p and n?")
+        return ("±0.0059 for an accuracy of 0.9 on 10,000 images, ±0.0424 for 0.75 on 400: the ± of the test accuracy "
+                "above.")
 
     def worst_class(namespace):
         predicted = needs(namespace, "predicted", "the per-class cell (`predicted = probabilities.argmax(axis=1)`)")
@@ -1199,20 +1253,25 @@ def _exercises_08():
 
     def bias_correction(namespace):
         function = answer(namespace, "bias_corrected")
-        got = as_number(called(function, 0.05, 0.9, 5), "bias_corrected(0.05, 0.9, 5)")
-        expected = 0.05 / (1 - 0.9**5)
-        if agrees(got, expected):
-            return f"{expected:.4f}: early averages are pulled towards their zero start, and this undoes it."
-        if agrees(got, 0.05 / (1 - 0.9)):
-            raise Wrong(f"you return {got:.4f}: 1 - beta corrects only step 1; the correction is 1 - beta ** step.")
-        if agrees(got, 0.05 * (1 - 0.9**5)):
-            raise Wrong(f"you return {got:.4f}: the correction divides by 1 - beta ** step, it does not multiply.")
-        raise Wrong(f"for m = 0.05, beta = 0.9, step 5 you return {got:.4f}; the corrected value is {expected:.4f}.")
+        for m, beta, step in [(0.05, 0.9, 5), (0.2, 0.99, 3)]:
+            got = as_number(called(function, m, beta, step), f"bias_corrected({m}, {beta}, {step})")
+            expected = m / (1 - beta**step)
+            if agrees(got, expected):
+                continue
+            if agrees(got, m / (1 - beta)):
+                raise Wrong(f"you return {got:.4f}: 1 - beta corrects only step 1; the correction is 1 - beta ** step.")
+            if agrees(got, m * (1 - beta**step)):
+                raise Wrong(f"you return {got:.4f}: the correction divides by 1 - beta ** step, it does not multiply.")
+            mine, theirs = _differing(got, expected)
+            raise Wrong(f"for m = {m}, beta = {beta}, step {step} you return {mine}; the corrected value is {theirs}. "
+                        "Does your function use m, beta and step?")
+        return "0.1221 for m = 0.05 after 5 steps: early averages are pulled towards their zero start, and this undoes it."
 
     def quarter(namespace):
         expected = -np.log(0.25)
         _compare(answer(namespace, "loss_at_a_quarter"), expected, "loss_at_a_quarter", 1e-3, mistakes=[
             (-np.log10(0.25), "that uses log base 10; crossentropy uses the natural log, np.log."),
+            (-np.log2(0.25), "that uses log base 2; crossentropy uses the natural log, np.log."),
             (0.75, "1 - p is not the loss; the loss is -log(p)."), (np.log(0.25), "the loss is -log(p): mind the sign.")])
         return f"-ln 0.25 = {expected:.3f}; a sure right answer costs 0, a sure wrong one is unbounded."
 
@@ -1243,11 +1302,15 @@ def _exercises_13():
         return "4: the kill loses only the unfinished part of epoch 5."
 
     def steps_lost(namespace):
-        _compare(answer(namespace, "steps_lost"), 50, "steps_lost", mistakes=[
-            (1_050, "a backup every 100 steps means only the steps since the last backup are lost."),
-            (1_050 - 750, "with save_freq=100 the backup is written every 100 steps, not at the end of each epoch."),
-            (100, "the last backup is at step 1,000, and the kill comes 50 steps later.")])
-        return "50: the backup of step 1,000 survives; steps 1,001 to 1,050 are done again."
+        _compare(answer(namespace, "steps_lost"), 300, "steps_lost", mistakes=[
+            (50, "the backup of step 1,000 holds the weights, but Keras restores the epoch, not the step within it: "
+                 "training restarts at the first step of epoch 3, step 751."),
+            (1_050, "the backup survives the kill: training restarts in epoch 3, not at the beginning."),
+            (100, "that is the interval between backups; Keras restarts the interrupted epoch from its first step."),
+            (250, "that counts from the epoch's start to the last backup; the steps after it, up to the kill, run again "
+                  "too.")])
+        return ("300: Keras restarts epoch 3 from its first step, step 751, with the weights of step 1,000's backup; "
+                "steps 751 to 1,050 run again.")
 
     def which_file(namespace):
         choice = answer(namespace, "file_to_resume_from")
@@ -1261,14 +1324,15 @@ def _exercises_13():
                         "best": "the best model holds the weights of the best epoch, which may be earlier; resuming "
                                 "from it would repeat epochs and lose Adam's progress since.",
                         "csv": "the CSV log holds numbers per epoch, no weights: it tells you what was done, not how to go on."}
-        raise Wrong(explanations.get(_words(choice), f"{choice!r} is none of the three: answer 'backup', 'best' or "
-                                                     "'csv'."))
+        raise Wrong(explained(choice, explanations) or f"{choice!r} is none of the three: answer 'backup', 'best' or 'csv'.")
 
     return [
         (kept, ["BackupAndRestore writes at the end of each epoch (save_freq='epoch').",
                 "Which epochs had finished when the kill came?"], "epochs_kept = 4"),
-        (steps_lost, ["With save_freq=100, backups are written at steps 100, 200, 300, ...",
-                      "The last backup before step 1,050 is at step 1,000."], "steps_lost = 1_050 - 1_000"),
+        (steps_lost, ["BackupAndRestore restores the weights of the last backup and the epoch it was in, not the step "
+                      "within that epoch: training restarts at the epoch's first step.",
+                      "With 375 steps an epoch, the kill at step 1,050 falls in epoch 3, which began after step 750."],
+         "steps_lost = 1_050 - 2 * 375  # the interrupted epoch 3 runs again from its first step"),
         (which_file, ["Training resumes from the file that BackupAndRestore restores by itself.",
                       "It must hold the optimizer's state and the epoch reached."], 'file_to_resume_from = "backup"'),
         (first_epoch_after_restart, ["Look at the table of where a kill lands: the row 'after the backup, before the log row'.",
@@ -1316,7 +1380,7 @@ def _exercises_14():
         name = choice if isinstance(choice, str) else getattr(choice, "__name__", repr(choice))
         if says(choice, ["PhotoError", "photo error"]):
             return "PhotoError, a ValueError whose message names the file and what to do."
-        if _words(choice) in ("valueerror", "oserror", "unidentifiedimageerror"):
+        if says(choice, ["ValueError", "OSError", "UnidentifiedImageError"]):
             raise Wrong(f"Pillow would raise an error like {name} on its own; the notebook catches it and raises its own "
                         "class, with a clearer message. Which one?")
         raise Wrong(f"{name!r} is not it: look at the 'bad input' cell's output.")
@@ -1348,6 +1412,7 @@ def _exercises_15():
         expected = float(-(np.log(0.5) + np.log(0.25)) / 2)
         _compare(answer(namespace, "nll_by_hand"), expected, "nll_by_hand", 1e-3, mistakes=[
             (float(-(np.log10(0.5) + np.log10(0.25)) / 2), "that uses log base 10; the NLL uses the natural log."),
+            (float(-(np.log2(0.5) + np.log2(0.25)) / 2), "that uses log base 2; the NLL uses the natural log."),
             (2 * expected, "that is the sum; the NLL is the mean over the images."),
             (-expected, "mind the sign: the NLL is the mean of -log p, positive.")])
         return f"{expected:.3f}: the mean of -ln 0.5 and -ln 0.25, the test loss of these two images."
@@ -1359,26 +1424,37 @@ def _exercises_15():
             (max(gaps), "that is the largest gap; ECE weighs each bin's gap by its share of the images."),
             (float(np.mean(gaps)), "that weighs the two bins alike; ECE weighs each gap by its bin's share of the "
                                    "images, 3/5 and 2/5."),
-            (abs(4 / 5 - (3 * 0.9 + 2 * 0.6) / 5), "that compares the accuracy and the confidence of all five images "
-                                                   "at once; ECE compares them within each bin, then weighs the gaps.")])
+            (abs(4 / 5 - (3 * 0.9 + 2 * 0.6) / 5), "that lets the two bins' gaps cancel (the same as comparing all "
+                                                   "five images at once): ECE adds each bin's |accuracy - confidence|, "
+                                                   "weighed by its share.")])
         return "3/5 × |2/3 - 0.9| + 2/5 × |1 - 0.6| = 0.14 + 0.16 = 0.30."
 
     def threshold(namespace):
         function = answer(namespace, "threshold_at_95")
-        scores = np.arange(1, 101, dtype=float)
-        got = as_number(called(function, scores), "threshold_at_95(1..100)")
-        expected = float(np.quantile(scores, 0.95))
-        if 95 <= got <= 96:  # every quantile method's 95th percentile of 1..100: each accepts 95 or 96 of the 100
-            return f"{got:.2f}: 95 % of in-distribution validation scores fall at or below it."
-        if 5 <= got <= 6:
-            raise Wrong(f"you return {got:.2f}, the 5th percentile: that accepts only 5 % of the garments.")
-        raise Wrong(f"for the scores 1 to 100 you return {got:.2f}; the 95th percentile is {expected:.2f}.")
+        skewed = np.random.default_rng(0).exponential(size=200)  # scores that are neither evenly spaced nor 1..100
+        for scores in (np.arange(1, 101, dtype=float), skewed):
+            got = as_number(called(function, scores.copy()), "threshold_at_95(in_scores)")
+            ordered = np.sort(scores)
+            lowest, highest = ordered[int(0.95 * len(scores)) - 1], ordered[int(0.95 * len(scores))]
+            if lowest <= got <= highest:  # every quantile method's 95th percentile: it accepts 95 % (or one score more)
+                continue
+            accepted = float(np.mean(scores <= got))
+            if agrees(got, float(np.quantile(scores, 0.05))):
+                raise Wrong(f"you return {got:.2f}, the 5th percentile: that accepts only 5 % of the garments.")
+            raise Wrong(f"for {len(scores)} scores from {scores.min():.2f} to {scores.max():.2f} your threshold, "
+                        f"{got:.3f}, accepts {accepted:.1%} of them; it must accept 95 %. Does your function use the "
+                        "scores it is given?")
+        return "it accepts 95 % of the in-distribution validation scores it is given, whatever they are."
 
     def temperature(namespace):
-        got = as_values(answer(namespace, "probabilities_at_t2"), "probabilities_at_t2").reshape(-1)
+        given = as_values(answer(namespace, "probabilities_at_t2"), "probabilities_at_t2")
+        got = given.reshape(-1)
         expected = softmax(np.array([2.0, 0.0]) / 2)
         if got.shape != (2,):
-            raise Wrong(f"`probabilities_at_t2` should hold two probabilities; yours has shape {got.shape}.")
+            raise Wrong("`probabilities_at_t2` should hold the two probabilities, one per logit; yours "
+                        + ("is one number." if given.ndim == 0 else f"has shape {given.shape}."))
+        if agree_everywhere(got / 100, expected, 1e-3):
+            raise Wrong("those are percentages; give the probabilities from 0 to 1.")
         if agree_everywhere(got, expected, 1e-3):
             return f"{np.round(expected, 3).tolist()}: dividing by T > 1 softens the probabilities."
         if agree_everywhere(got, softmax(np.array([4.0, 0.0])), 1e-3):
@@ -1420,7 +1496,7 @@ def _exercises_03():
             raised = error
         if raised is not None and says(choice, [type(raised).__name__]):
             return f"Keras says: {_plain(raised)[:160]}"
-        if "crossentropy" in _words(name):
+        if "crossentropy" in name.lower():
             raise Wrong(f"{name!r} is a loss; the exercise asks for the class of the error that fit raises.")
         raise Wrong(f"fit raises {type(raised).__name__ if raised else 'nothing'}, not {name}: run the cell that "
                     "tries it, and read the last line of the error.")
@@ -1467,21 +1543,23 @@ def _exercises_03():
 def _exercises_09():
     def learning_rate(namespace):
         _compare(answer(namespace, "learning_rate_512"), 0.002, "learning_rate_512", 1e-9, mistakes=[
-            (0.004, "that scales the rate with the batch size itself (linear scaling); this notebook scales with its "
-                    "square root."),
+            (0.004, "that is what linear scaling from batch 128 gives (or the square root from batch 32); this notebook "
+                    "scales from batch 128 with the square root."),
             (0.001, "that is Adam's default, unscaled: the run above shows what it costs at batch 512.")])
         return "0.001 × √(512 / 128) = 0.002."
 
     def steps_per_epoch(namespace):
         _compare(answer(namespace, "steps_at_batch_32"), 1_500, "steps_at_batch_32", mistakes=[
             (1_875, "that divides all 60,000 images; the validation split keeps 12,000 aside."),
-            (375, "that is batch 128's; batches of 32 need four times as many steps.")])
+            (375, "that is batch 128's steps on the 48,000 training images (or the 12,000 validation images in batches "
+                  "of 32); batches of 32 on the training images need four times as many.")])
         return "48,000 / 32 = 1,500 steps an epoch, each a quarter of batch 128's work."
 
     def stopping(namespace):
         function = answer(namespace, "stopping_epoch")
         cases = [([0.5, 0.4, 0.45, 0.46, 0.47, 0.48], 3, 5), ([0.5, 0.4, 0.3, 0.2], 2, 4), ([0.3, 0.4, 0.5], 1, 2),
-                 ([0.5, 0.4, 0.45, 0.46, 0.47, 0.3], 3, 5), ([0.5, 0.4, 0.4, 0.4, 0.4, 0.3], 3, 5)]
+                 ([0.5, 0.4, 0.45, 0.46, 0.47, 0.3], 3, 5), ([0.5, 0.4, 0.4, 0.4, 0.4, 0.3], 3, 5),
+                 ([0.5, 0.4, 0.45, 0.44, 0.43, 0.42], 3, 5), ([0.5, 0.4, 0.395, 0.39, 0.385, 0.38], 2, 6)]
         for losses, patience, expected in cases:
             got = as_number(called(function, losses, patience), "stopping_epoch(val_losses, patience)")
             if got == expected:
@@ -1490,6 +1568,14 @@ def _exercises_09():
                 raise Wrong(f"for {losses} with patience {patience} you return {_written(got)}: a loss equal to the best "
                             "is no improvement (EarlyStopping asks for a lower one), so epochs 3 to 5 use up the "
                             "patience and training stops after epoch 5.")
+            if losses[2] == 0.45 and losses[-1] == 0.42:
+                raise Wrong(f"for {losses} with patience {patience} you return {_written(got)}: 0.44, 0.43 and 0.42 are "
+                            "lower than the epoch before them but not lower than the best, 0.4; EarlyStopping counts from "
+                            "the best loss so far, and stops after epoch 5.")
+            if losses[-1] == 0.38:
+                raise Wrong(f"for {losses} with patience {patience} you return {_written(got)}: every epoch improves on "
+                            "the best, if only by 0.005, so training runs to the end. The default EarlyStopping counts "
+                            "any decrease (min_delta=0).")
             if got == min(int(np.argmin(losses)) + 1 + patience, len(losses)):
                 raise Wrong(f"for {losses} with patience {patience} you return {_written(got)}: that counts from the "
                             "lowest loss of the whole list, but EarlyStopping decides epoch by epoch and has stopped "
@@ -1612,10 +1698,11 @@ def _exercises_12():
         explanations = {"activations": "dynamic-range quantization leaves the activations in float; full int8 quantizes "
                                        "them too, with the representative images to set their scales.",
                         "both": "that is full int8, which needs representative images to calibrate the activations."}
-        raise Wrong(explanations.get(_words(choice), f"{choice!r} is none of 'weights', 'activations' or 'both'."))
+        raise Wrong(explained(choice, explanations) or f"{choice!r} is none of 'weights', 'activations' or 'both'.")
 
     def int8_bytes(namespace):
-        expected = needs(namespace, "final_tiny", "the cell that trains the final tiny CNN (`final_tiny = ...`)").count_params()
+        final_tiny = needs(namespace, "final_tiny", "the cell that trains the final tiny CNN (`final_tiny = ...`)")
+        expected = final_tiny.count_params()
         _compare(answer(namespace, "int8_weight_bytes"), expected, "int8_weight_bytes", mistakes=[
             (4 * expected, "that is float32, 4 bytes a weight; int8 takes 1."),
             (expected / 8, "int8 is 8 bits, which is 1 byte: one byte per weight.")])
@@ -1665,22 +1752,31 @@ def _exercises_12():
 def _exercises_16():
     def energy_exercise(namespace):
         function = answer(namespace, "energy_score")
-        logits = np.array([[2.0, 1.0, 0.0], [10.0, -5.0, 3.0]])
-        got = as_values(called(function, logits), "energy_score(logits)")
-        expected = -logsumexp(logits, axis=1)
-        if got.shape != expected.shape:
-            raise Wrong(f"for logits of shape (2, 3) your function returns shape {got.shape}: one score per row, "
-                        "shape (2,), is what the page needs.")
-        if np.allclose(got, expected, atol=1e-6):
-            return f"{np.round(expected, 3).tolist()}: minus logsumexp of each row, lower for the more confident logits."
-        if np.allclose(got, -expected, atol=1e-6):
-            raise Wrong("mind the sign: the energy is minus logsumexp, so that pictures unlike the garments score higher.")
-        if np.allclose(got, -logits.max(axis=1), atol=1e-6):
-            raise Wrong("that is minus the largest logit; logsumexp adds the contribution of every logit.")
-        if np.allclose(got, -softmax(logits).max(axis=1), atol=1e-6):
-            raise Wrong("that is minus the largest softmax probability, 15's weaker baseline; the energy uses the logits.")
-        raise Wrong(f"for the logits [[2, 1, 0], [10, -5, 3]] you return {np.round(got, 3).tolist()}; "
-                    f"their energy scores are {np.round(expected, 3).tolist()}.")
+        for logits in (np.array([[2.0, 1.0, 0.0], [10.0, -5.0, 3.0]]), np.array([[1000.0, 999.0, 0.0], [0.0, 0.0, 0.0]])):
+            with np.errstate(all="ignore"):
+                got = as_values(called(function, logits.copy()), "energy_score(logits)")
+            expected = -logsumexp(logits, axis=1)
+            if got.shape != expected.shape:
+                raise Wrong(f"for logits of shape (2, 3) your function returns shape {got.shape}: one score per row, "
+                            "shape (2,), is what the page needs.")
+            if np.allclose(got, expected, atol=1e-6):
+                continue
+            if not np.isfinite(got).all():
+                raise Wrong(f"for the logits {logits.tolist()} you return {got.tolist()}: exp(1000) overflows. "
+                            "logsumexp subtracts each row's maximum first, as the page does.")
+            if np.allclose(got, -expected, atol=1e-6):
+                raise Wrong("mind the sign: the energy is minus logsumexp, so that pictures unlike the garments score "
+                            "higher.")
+            if np.allclose(got, -logits.max(axis=1), atol=1e-6):
+                raise Wrong("that is minus the largest logit; logsumexp adds the contribution of every logit.")
+            if np.allclose(got, -softmax(logits).max(axis=1), atol=1e-6):
+                raise Wrong("that is minus the largest softmax probability, 15's weaker baseline; the energy uses the "
+                            "logits.")
+            decimals = next((decimals for decimals in range(3, 11)  # enough to show where the two differ
+                             if not np.array_equal(np.round(got, decimals), np.round(expected, decimals))), 10)
+            raise Wrong(f"for the logits {logits.tolist()} you return {np.round(got, decimals).tolist()}; their energy "
+                        f"scores are {np.round(expected, decimals).tolist()}.")
+        return "minus logsumexp of each row, lower for the more confident logits, and finite for large ones."
 
     def request_ratio(namespace):
         value = answer(namespace, "keras_over_int8")
@@ -1704,20 +1800,26 @@ def _exercises_16():
 
     def top_three_exercise(namespace):
         function = answer(namespace, "top_three")
-        probabilities = np.array([0.02, 0.05, 0.30, 0.01, 0.12, 0.03, 0.40, 0.02, 0.04, 0.01])
-        got = called(function, probabilities)
-        expected = {CLASS_NAMES[6]: 0.40, CLASS_NAMES[2]: 0.30, CLASS_NAMES[4]: 0.12}
-        if not isinstance(got, dict):
-            raise Wrong(f"`top_three` should return a dict of class name to probability; yours returns a {type(got).__name__}.")
-        if {str(key) for key in got} == {"6", "2", "4"}:
-            raise Wrong("your keys are class numbers; the page shows names: series.CLASS_NAMES[number].")
-        if set(got) != set(expected):
-            raise Wrong(f"for these probabilities you give {list(got)}; the three most probable are {list(expected)}.")
-        if list(got) != list(expected):
-            raise Wrong(f"the right three classes, in the order {list(got)}; put the most probable first: {list(expected)}.")
-        if not all(abs(float(got[name]) - probability) < 1e-9 for name, probability in expected.items()):
-            raise Wrong("the right classes in the right order, but not with their probabilities.")
-        return f"{expected}: the three largest probabilities, most probable first."
+        for probabilities in (np.array([0.02, 0.05, 0.30, 0.01, 0.12, 0.03, 0.40, 0.02, 0.04, 0.01]),
+                              np.array([0.01, 0.55, 0.02, 0.20, 0.01, 0.01, 0.05, 0.01, 0.13, 0.01])):
+            got = called(function, probabilities.copy())
+            top = np.argsort(probabilities)[::-1][:3]
+            expected = {CLASS_NAMES[index]: float(probabilities[index]) for index in top}
+            if not isinstance(got, dict):
+                raise Wrong(f"`top_three` should return a dict of class name to probability; yours returns a "
+                            f"{type(got).__name__}.")
+            if {str(key) for key in got} == {str(index) for index in top}:
+                raise Wrong("your keys are class numbers; the page shows names: series.CLASS_NAMES[number].")
+            if set(got) != set(expected):
+                raise Wrong(f"for {probabilities.tolist()} you give {list(got)}; the three most probable are "
+                            f"{list(expected)}. Does your function use the probabilities it is given?")
+            if list(got) != list(expected):
+                raise Wrong(f"the right three classes, in the order {list(got)}; put the most probable first: "
+                            f"{list(expected)}.")
+            if not all(agrees(as_number(got[name], f"top_three(...)[{name!r}]"), probability)
+                       for name, probability in expected.items()):
+                raise Wrong("the right classes in the right order, but not with their probabilities.")
+        return "the three largest probabilities, most probable first, named as the page shows them."
 
     return [
         (energy_exercise, ["The energy is computed from the logits, not from the probabilities.",
@@ -1759,13 +1861,21 @@ def _exercises_17():
                   "are below it: the rule asks for the mean, not every run."),
                  ([0.900, 0.990, 0.930, 0.990, 0.930], 0.94, True, "their mean, 0.948, reaches 0.94 though their median, "
                   "0.93, does not: the rule asks for the mean."),
-                 ([0.930, 0.945, 0.936, 0.932, 0.934], 0.94, False, "one run reaches 0.94 but the mean, 0.9354, does not."),
+                 ([0.930, 0.945, 0.936, 0.932, 0.934], 0.94, False, "one run reaches 0.94, but their mean, 0.9354, "
+                  "does not."),
                  ([0.952, 0.955, 0.951], 0.94, False, "three runs are fewer than the 5 seeds the rule asks for, "
                   "however good their mean."),
-                 ([0.941, 0.943, 0.942, 0.944, 0.940, 0.945], 0.94, True, "six seeds with a mean of 0.9425 make a record.")]
+                 ([0.941, 0.943, 0.942, 0.944, 0.940, 0.945], 0.94, True, "six seeds with a mean of 0.9425 make a record."),
+                 ([0.93, 0.93, 0.93, 0.93, 0.93, 0.93], 0.94, False, "six seeds with a mean of 0.93 miss 0.94: "
+                  "the mean divides by the number of runs, here 6."),
+                 ([0.9375] * 5, 0.9375, True, "a mean exactly at the target makes a record: 'at or above' is >=.")]
         for accuracies, target, expected, why in cases:
-            if bool(called(function, list(accuracies), target)) != expected:
-                raise Wrong(f"for {accuracies} and target {target} you return {not expected}, but {why}")
+            got = called(function, list(accuracies), target)
+            if not isinstance(got, (bool, np.bool_)) and not (hasattr(got, "dtype") and np.asarray(got).dtype == bool):
+                raise Wrong(f"`is_record` should return True or False; yours returns {_described(got)}.")
+            if bool(got) != expected:
+                raise Wrong(f"for {accuracies} and target {target} you return {bool(got)}, and it should be {expected}: "
+                            f"{why}")
         return "a record needs at least 5 seeds and their mean test accuracy at or above the target."
 
     return [
