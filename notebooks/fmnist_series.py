@@ -108,6 +108,19 @@ CPU_TRAINING_ADVICE = (
     "Runtime > Change runtime type > T4 GPU, then run the notebook again."
 )
 
+# Colours every reader can tell apart: the petroff10 cycle (Petroff 2021, chosen with readers who see colours
+# differently; Matplotlib's "petroff10" style since 3.10), which `start` sets for every figure. A notebook names
+# them "C0", "C1", ...; images keep gray or a perceptually uniform colour map (viridis, inferno).
+PALETTE = ("#3f90da", "#ffa90e", "#bd1f01", "#94a4a2", "#832db6", "#a96b59", "#e76300", "#b9ac70", "#717581", "#92dadd")
+
+
+def use_palette():
+    """Make PALETTE the colour cycle of every Matplotlib figure drawn after this."""
+    import matplotlib
+    from cycler import cycler
+
+    matplotlib.rcParams["axes.prop_cycle"] = cycler(color=PALETTE)
+
 
 def start(release, keep_models_in_drive=False):
     """What every notebook's setup cell calls: check the release, place models/, say what was loaded."""
@@ -120,6 +133,7 @@ def start(release, keep_models_in_drive=False):
     if keep_models_in_drive:
         _keep_models_in_drive()
     MODELS_DIR.mkdir(parents=True, exist_ok=True)
+    use_palette()
     where = "this folder" if Path(__file__).parent.resolve() == Path.cwd().resolve() else "the series' release"
     print(f"Shared code: fmnist_series.py of release {RELEASE}, from {where}.")
     print(f"Keras {keras.__version__} with the {keras.backend.backend()} backend.")
@@ -857,11 +871,17 @@ def _accuracy_of(model, images, labels):
 
 
 def _exercises_01():
-    def maximum_pixel(namespace):
-        _compare(answer(namespace, "maximum_pixel"), 255, "maximum_pixel", mistakes=[
-            (1, "that is the largest value after scaling to 0-1; the raw images hold whole numbers 0 to 255."),
-            (256, "a uint8 value cannot exceed 255: 256 levels, from 0 to 255.")])
-        return "the raw images store each pixel as a uint8, 0 (black) to 255 (white)."
+    def black_pixels(namespace):
+        (x_train, _), _ = _fashion_mnist()
+        image = x_train[0]
+        expected = int((image == 0).sum())
+        _compare(answer(namespace, "black_pixels"), expected, "black_pixels", mistakes=[
+            (int((image > 0).sum()), "those are the pixels that are not black; black is the value 0."),
+            (image.size, "that is every pixel of the image, 28 × 28."),
+            (expected / image.size, "that is the share of black pixels; the exercise asks how many."),
+            (int((x_train[:, :, :] == 0).sum()), "that counts the black pixels of every training image; the exercise "
+                                                 "asks about x_train[0] alone.")])
+        return f"{expected} of its 784 pixels are 0: the garment fills less than half of the square."
 
     def validation_counts(namespace):
         counts = as_values(answer(namespace, "validation_counts"), "validation_counts", by_class=True)
@@ -900,8 +920,9 @@ def _exercises_01():
         return f"{expected:.4f}: most pixels are black background, so the mean is far below 0.5."
 
     return [
-        (maximum_pixel, ["The output of the 'Pixel values' cell prints the range.", "It is the largest value a uint8 holds."],
-         "maximum_pixel = int(x_train.max())"),
+        (black_pixels, ["x_train[0] is a 28 × 28 array of whole numbers; black is 0.",
+                        "(x_train[0] == 0) is True where a pixel is black; .sum() counts the Trues."],
+         "black_pixels = int((x_train[0] == 0).sum())"),
         (validation_counts, ["Keras' validation_split=0.2 keeps the last 20 % of the arrays for validation.",
                              "The last 12,000 labels are y_train[48_000:].",
                              "np.bincount(labels, minlength=10) counts each class."],
@@ -974,14 +995,21 @@ RECAP_CELL = "the recap cell near the top (`model, history = series.load_lesson_
 
 
 def _exercises_04():
-    def lowest_loss_epoch(namespace):
+    def epochs_after_lowest_loss(namespace):
         history = _history_record(needs(namespace, "history", RECAP_CELL))
-        expected = int(np.argmin(history["val_loss"])) + 1
-        _compare(answer(namespace, "lowest_loss_epoch"), expected, "lowest_loss_epoch", from_this_run=True, mistakes=[
-            (expected - 1, "Python counts from 0, epochs from 1: add 1 to the index."),
-            (int(np.argmax(history["val_accuracy"])) + 1, "that is the epoch of the highest validation accuracy."),
-            (int(np.argmin(history["loss"])) + 1, "that is where training loss is lowest; look at val_loss.")])
-        return f"epoch {expected}: after it, validation loss trends upward."
+        epochs, lowest = len(history["val_loss"]), int(np.argmin(history["val_loss"])) + 1
+        expected = epochs - lowest
+        _compare(answer(namespace, "epochs_after_lowest_loss"), expected, "epochs_after_lowest_loss", from_this_run=True,
+                 mistakes=[(lowest, "that is the epoch of the lowest validation loss itself; count the epochs after it."),
+                           (epochs - lowest + 1, "that counts the epoch of the lowest loss too; only the ones after it."),
+                           (epochs - int(np.argmin(history["val_loss"])), "that subtracts the index, counted from 0; "
+                                                                          "epochs count from 1."),
+                           (epochs - (int(np.argmax(history["val_accuracy"])) + 1),
+                            "that counts from the highest validation accuracy; the question is about the loss."),
+                           (epochs - (int(np.argmin(history["loss"])) + 1), "that counts from the lowest training loss; "
+                                                                            "look at val_loss.")])
+        return (f"{expected} of {epochs} epochs came after the lowest validation loss (epoch {lowest}): training time "
+                "that, by this measure, only overfitted.")
 
     def best_epoch(namespace):
         function = answer(namespace, "best_epoch")
@@ -1032,9 +1060,11 @@ def _exercises_04():
                                                         else ": in this short run the gap never reached 5 points."))
 
     return [
-        (lowest_loss_epoch, ["The 'Where validation stops improving' cell prints it.",
-                             "np.argmin(history['val_loss']) gives its index, from 0."],
-         'lowest_loss_epoch = int(np.argmin(history["val_loss"])) + 1'),
+        (epochs_after_lowest_loss, ["np.argmin(history['val_loss']) gives the index of the lowest loss, from 0; "
+                                    "add 1 for its epoch.", "len(history['val_loss']) is the number of epochs run.",
+                                    "Subtract: epochs run minus the epoch of the lowest loss."],
+         'lowest_loss_epoch = int(np.argmin(history["val_loss"])) + 1\n'
+         'epochs_after_lowest_loss = len(history["val_loss"]) - lowest_loss_epoch'),
         (best_epoch, ["Look at history['val_loss'], not at 'loss'.", "np.argmin finds the index of the lowest value.",
                       "Epochs count from 1; indexes from 0."],
          'def best_epoch(history):\n    return int(np.argmin(history["val_loss"])) + 1'),
@@ -1148,21 +1178,28 @@ def _exercises_06():
         return ("±0.0059 for an accuracy of 0.9 on 10,000 images, ±0.0424 for 0.75 on 400: the ± of the test accuracy "
                 "above.")
 
-    def worst_class(namespace):
+    def shirts_mistaken_for(namespace):
         predicted = needs(namespace, "predicted", "the per-class cell (`predicted = probabilities.argmax(axis=1)`)")
         y_test = needs(namespace, "y_test", "the setup cell that loads the data")
-        recalls = [(predicted[y_test == label] == label).mean() for label in range(10)]
-        precisions = [(y_test[predicted == label] == label).mean() if (predicted == label).any() else np.nan
-                      for label in range(10)]
-        expected = CLASS_NAMES[int(np.argmin(recalls))]
-        choice = answer(namespace, "worst_recalled_class")
+        shirt = CLASS_NAMES.index("Shirt")
+        row = np.bincount(predicted[y_test == shirt], minlength=10)  # what the Shirt images were predicted as
+        column = np.bincount(y_test[predicted == shirt], minlength=10)  # what the images predicted Shirt were
+        row[shirt], column[shirt] = -1, -1
+        expected = CLASS_NAMES[int(np.argmax(row))]
+        choice = answer(namespace, "shirts_mistaken_for")
         if isinstance(choice, (int, np.integer)) and 0 <= choice < len(CLASS_NAMES):
             choice = CLASS_NAMES[choice]  # a class number names its class
         if says(choice, [expected]):
-            return f"{expected}, recall {min(recalls):.3f}: the class the confusion matrix shows most mistaken."
-        if says(choice, [CLASS_NAMES[int(np.nanargmin(precisions))]]):
-            raise Wrong(f"{choice} has the lowest precision; recall counts the images of each true class.")
-        raise Wrong(f"{choice!r} is not the class with the lowest recall in the table above.")
+            return (f"{expected}: {row.max()} of the {int((y_test == shirt).sum()):,} Shirt images were taken for one, "
+                    "more than for any other class.")
+        if says(choice, ["Shirt"]):
+            raise Wrong("Shirt is the right answer for a Shirt; the question asks which wrong class the Shirts are "
+                        "taken for most: the largest number in the Shirt row, off the diagonal.")
+        if says(choice, [CLASS_NAMES[int(np.argmax(column))]]):
+            raise Wrong(f"{choice}: those are the images most often taken FOR a Shirt (the Shirt column); the question "
+                        "asks what the Shirt images are taken for (the Shirt row).")
+        raise Wrong(f"{choice!r} is not the class that most Shirt images are wrongly predicted as. Read the Shirt row "
+                    "of the confusion matrix, or count predicted[y_test == 6].")
 
     return [
         (recall, ["Rows are true classes, columns predicted ones.", "The diagonal holds the right answers.",
@@ -1171,9 +1208,13 @@ def _exercises_06():
         (interval, ["The standard error of an accuracy p on n images is sqrt(p (1 - p) / n).",
                     "A 95 % interval reaches 1.96 standard errors each way."],
          "def interval_half_width(p, n):\n    return 1.96 * np.sqrt(p * (1 - p) / n)"),
-        (worst_class, ["The per-class table prints recall in its first column.", "Give the name as the table shows it."],
-         "recalls = [(predicted[y_test == label] == label).mean() for label in range(10)]\n"
-         "worst_recalled_class = series.CLASS_NAMES[int(np.argmin(recalls))]"),
+        (shirts_mistaken_for, ["Rows of the confusion matrix are true classes: the Shirt row shows what the Shirt "
+                               "images were predicted as.",
+                               "np.bincount(predicted[y_test == 6], minlength=10) counts them; leave out index 6, the "
+                               "right answers."],
+         "taken_for = np.bincount(predicted[y_test == 6], minlength=10)\n"
+         "taken_for[6] = 0  # the Shirts predicted right\n"
+         "shirts_mistaken_for = series.CLASS_NAMES[int(np.argmax(taken_for))]"),
         (lambda namespace: _trained_model_challenge(namespace, "my_cnn", 507_530),
          ["Start from series.build_lesson_cnn() or a smaller Sequential: Rescaling, Conv2D, MaxPooling2D, Flatten, Dense.",
           "Compile with Adam and sparse_categorical_crossentropy; fit on x_train[:48_000] only, a few epochs.",
@@ -1235,21 +1276,27 @@ def _exercises_07():
 
 def _exercises_08():
     def stable(namespace):
-        function = answer(namespace, "stable_softmax")
+        function = answer(namespace, "stable_log_softmax")
         for logits in ([[1000.0, 1001.0]], [[-1000.0, 0.0]], [[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]]):
             logits = np.array(logits)
             with np.errstate(all="ignore"):
-                got = as_values(called(function, logits), "stable_softmax(logits)")
-            expected = softmax(logits)
+                got = as_values(called(function, logits.copy()), "stable_log_softmax(logits)")
+            expected = logits - logsumexp(logits, axis=-1, keepdims=True)
             if got.shape != expected.shape:
-                raise Wrong(f"for logits of shape {logits.shape} you return shape {got.shape}: one probability per logit.")
+                raise Wrong(f"for logits of shape {logits.shape} you return shape {got.shape}: one log-probability per "
+                            "logit.")
             if not np.isfinite(got).all():
-                raise Wrong(f"for {logits.tolist()} you return {got.tolist()}: exp overflows past about 709; "
-                            "subtract each row's maximum first.")
+                raise Wrong(f"for {logits.tolist()} you return {got.tolist()}: "
+                            + ("exp overflows past about 709; subtract each row's maximum first." if logits.max() > 709
+                               else "the softmax of -1000 underflows to 0, and log 0 is -inf: never take the log of a "
+                                    "probability; subtract the log of the sum of exponentials instead."))
+            if np.allclose(got, np.exp(expected), atol=1e-7):
+                raise Wrong("those are the probabilities; the exercise asks for their logarithms.")
             if not np.allclose(got, expected, atol=1e-7):
-                raise Wrong(f"for {logits.tolist()} you return {np.round(got, 4).tolist()}; softmax gives "
-                            f"{np.round(expected, 4).tolist()}. Does each row sum to 1?")
-        return "[1000, 1001] gives [0.2689, 0.7311], as [0, 1] does: softmax ignores a shift."
+                raise Wrong(f"for {logits.tolist()} you return {np.round(got, 4).tolist()}; log-softmax gives "
+                            f"{np.round(expected, 4).tolist()}. Does exp of each row sum to 1?")
+        return ("[1000, 1001] gives [-1.3133, -0.3133], as [0, 1] does, and [-1000, 0] gives [-1000, 0]: finite where "
+                "log(softmax) is -inf.")
 
     def bias_correction(namespace):
         function = answer(namespace, "bias_corrected")
@@ -1276,10 +1323,11 @@ def _exercises_08():
         return f"-ln 0.25 = {expected:.3f}; a sure right answer costs 0, a sure wrong one is unbounded."
 
     return [
-        (stable, ["np.exp(1000) is inf, and inf / inf is nan.", "softmax(x) = softmax(x - c) for any c.",
-                  "Subtract logits.max(axis=-1, keepdims=True) before exp."],
-         "def stable_softmax(logits):\n    shifted = logits - logits.max(axis=-1, keepdims=True)\n"
-         "    exponentials = np.exp(shifted)\n    return exponentials / exponentials.sum(axis=-1, keepdims=True)"),
+        (stable, ["log softmax(x) = x - log(sum(exp(x))), and that sum overflows for x = 1000.",
+                  "Shifting every logit of a row by the same c changes nothing: subtract the row's maximum m.",
+                  "x - m - log(sum(exp(x - m))): the largest term of the sum is exp(0) = 1, so the log is finite."],
+         "def stable_log_softmax(logits):\n    shifted = logits - logits.max(axis=-1, keepdims=True)\n"
+         "    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))"),
         (bias_correction, ["The moving average starts at 0, so early values are too small.",
                            "After `step` steps, the weights of the average sum to 1 - beta ** step."],
          "def bias_corrected(m, beta, step):\n    return m / (1 - beta**step)"),
@@ -1289,11 +1337,13 @@ def _exercises_08():
 
 
 def _exercises_13():
-    def first_epoch_after_restart(namespace):
-        _compare(answer(namespace, "first_epoch_after_restart"), 5, "first_epoch_after_restart", mistakes=[
-            (4, "epoch 4's backup was complete before the kill: the restart continues after it; only the log row is missing."),
-            (1, "BackupAndRestore finds the backup and restores it; nothing starts over.")])
-        return "epoch 5: the backup decides where training goes on; the log simply lacks epoch 4's row."
+    def log_rows_after_restart(namespace):
+        _compare(answer(namespace, "log_rows_after_restart"), 5, "log_rows_after_restart", mistakes=[
+            (6, "epoch 4's row was never written: the kill came before it, and the restart goes on with epoch 5, so "
+                "nothing writes it later."),
+            (4, "the restart trains epochs 5 and 6 and logs both; only epoch 4's row is missing."),
+            (2, "CSVLogger(append=True) keeps the rows written before the kill.")])
+        return "5 rows: epochs 1-3, then 5 and 6; epoch 4 trained and was backed up, but its row was never written."
 
     def kept(namespace):
         _compare(answer(namespace, "epochs_kept"), 4, "epochs_kept", mistakes=[
@@ -1335,8 +1385,10 @@ def _exercises_13():
          "steps_lost = 1_050 - 2 * 375  # the interrupted epoch 3 runs again from its first step"),
         (which_file, ["Training resumes from the file that BackupAndRestore restores by itself.",
                       "It must hold the optimizer's state and the epoch reached."], 'file_to_resume_from = "backup"'),
-        (first_epoch_after_restart, ["Look at the table of where a kill lands: the row 'after the backup, before the log row'.",
-                                     "The restart follows the backup, not the log."], "first_epoch_after_restart = 5"),
+        (log_rows_after_restart, ["Look at the table of where a kill lands: the row 'after the backup, before the log "
+                                  "row'.", "The restart follows the backup: which epoch does it train first?",
+                                  "Count the rows written before the kill, then those the restart writes."],
+         "log_rows_after_restart = 3 + 2  # epochs 1-3 before the kill; 5 and 6 after it"),
     ]
 
 
@@ -1353,11 +1405,12 @@ def odd_photo_for_exercise(folder):
 
 def _exercises_14():
     def rotation(namespace):
-        _compare(answer(namespace, "clockwise_degrees"), 90, "clockwise_degrees", mistakes=[
-            (270, "that is the turn counter-clockwise; orientation 6 asks for 90° clockwise."),
-            (-90, "a negative angle turns counter-clockwise; orientation 6 asks for 90° clockwise."),
+        value = as_number(answer(namespace, "clockwise_degrees"), "clockwise_degrees")
+        if value % 360 == 270:
+            return "270° clockwise (90° counter-clockwise), which ImageOps.exif_transpose does before anything else."
+        _compare(value % 360, 270, "clockwise_degrees", mistakes=[
+            (90, "that is orientation 6's turn, the sample's; orientation 8 is the other way round."),
             (180, "that is orientation 3, an upside-down picture.")])
-        return "90° clockwise, which ImageOps.exif_transpose does before anything else."
 
     def odd_input(namespace):
         path = answer(namespace, "odd_photo_path")
@@ -1402,8 +1455,9 @@ def _exercises_14():
                       "(image == 0).mean() is the share of pixels that are 0."],
          'image = series.photo_to_model_input(series.SAMPLE_PHOTOS_DIR / "ankle_boot_rotated.jpg")\n'
          "background_share = float((image == 0).mean())"),
-        (rotation, ["The sample cell writes exif[EXIF_ORIENTATION] = 6, with the comment that says what 6 means.",
-                    "Orientation 6: 'rotate 90 degrees clockwise to display'."], "clockwise_degrees = 90"),
+        (rotation, ["The sample cell writes exif[EXIF_ORIENTATION] = 6, 'rotate 90 degrees clockwise to display'.",
+                    "Orientation 8 is the mirror case of 6: 'rotate 90 degrees counter-clockwise to display'.",
+                    "A turn of 90° counter-clockwise is a turn of 270° clockwise."], "clockwise_degrees = 270"),
     ]
 
 
@@ -1751,32 +1805,36 @@ def _exercises_12():
 
 def _exercises_16():
     def energy_exercise(namespace):
-        function = answer(namespace, "energy_score")
-        for logits in (np.array([[2.0, 1.0, 0.0], [10.0, -5.0, 3.0]]), np.array([[1000.0, 999.0, 0.0], [0.0, 0.0, 0.0]])):
+        function = answer(namespace, "energy_at_temperature")
+        cases = [(np.array([[2.0, 1.0, 0.0], [10.0, -5.0, 3.0]]), 1.0), (np.array([[2.0, 1.0, 0.0], [10.0, -5.0, 3.0]]), 2.0),
+                 (np.array([[1000.0, 999.0, 0.0], [0.0, 0.0, 0.0]]), 0.5)]
+        for logits, temperature in cases:
             with np.errstate(all="ignore"):
-                got = as_values(called(function, logits.copy()), "energy_score(logits)")
-            expected = -logsumexp(logits, axis=1)
+                got = as_values(called(function, logits.copy(), temperature), "energy_at_temperature(logits, T)")
+            expected = -temperature * logsumexp(logits / temperature, axis=1)
             if got.shape != expected.shape:
                 raise Wrong(f"for logits of shape (2, 3) your function returns shape {got.shape}: one score per row, "
-                            "shape (2,), is what the page needs.")
+                            "shape (2,).")
             if np.allclose(got, expected, atol=1e-6):
                 continue
             if not np.isfinite(got).all():
-                raise Wrong(f"for the logits {logits.tolist()} you return {got.tolist()}: exp(1000) overflows. "
-                            "logsumexp subtracts each row's maximum first, as the page does.")
-            if np.allclose(got, -expected, atol=1e-6):
-                raise Wrong("mind the sign: the energy is minus logsumexp, so that pictures unlike the garments score "
-                            "higher.")
-            if np.allclose(got, -logits.max(axis=1), atol=1e-6):
-                raise Wrong("that is minus the largest logit; logsumexp adds the contribution of every logit.")
-            if np.allclose(got, -softmax(logits).max(axis=1), atol=1e-6):
-                raise Wrong("that is minus the largest softmax probability, 15's weaker baseline; the energy uses the "
-                            "logits.")
+                raise Wrong(f"for the logits {logits.tolist()} at T = {temperature} you return {got.tolist()}: exp "
+                            "overflows. logsumexp subtracts each row's maximum first, as the page does.")
+            if np.allclose(got, -logsumexp(logits / temperature, axis=1), atol=1e-6):
+                raise Wrong(f"at T = {temperature} you return -logsumexp(logits / T): multiply by T as well, so that the "
+                            "score keeps the logits' scale.")
+            if np.allclose(got, -temperature * logsumexp(logits, axis=1), atol=1e-6):
+                raise Wrong(f"at T = {temperature} you return -T · logsumexp(logits): divide the logits by T inside.")
+            if np.allclose(got, -logsumexp(logits, axis=1), atol=1e-6):
+                raise Wrong(f"at T = {temperature} you return the page's energy, at T = 1: your function must use T.")
+            if np.allclose(got, temperature * logsumexp(logits / temperature, axis=1), atol=1e-6):
+                raise Wrong("mind the sign: the energy is minus T · logsumexp, so that pictures unlike the garments "
+                            "score higher.")
             decimals = next((decimals for decimals in range(3, 11)  # enough to show where the two differ
                              if not np.array_equal(np.round(got, decimals), np.round(expected, decimals))), 10)
-            raise Wrong(f"for the logits {logits.tolist()} you return {np.round(got, decimals).tolist()}; their energy "
-                        f"scores are {np.round(expected, decimals).tolist()}.")
-        return "minus logsumexp of each row, lower for the more confident logits, and finite for large ones."
+            raise Wrong(f"for the logits {logits.tolist()} at T = {temperature} you return "
+                        f"{np.round(got, decimals).tolist()}; their energy scores are {np.round(expected, decimals).tolist()}.")
+        return "-T · logsumexp(logits / T) of each row: at T = 1 the page's energy, and finite for large logits."
 
     def request_ratio(namespace):
         value = answer(namespace, "keras_over_int8")
@@ -1822,9 +1880,11 @@ def _exercises_16():
         return "the three largest probabilities, most probable first, named as the page shows them."
 
     return [
-        (energy_exercise, ["The energy is computed from the logits, not from the probabilities.",
-                           "scipy.special.logsumexp(logits, axis=1), with a minus sign in front."],
-         "from scipy.special import logsumexp\n\n\ndef energy_score(logits):\n    return -logsumexp(logits, axis=1)"),
+        (energy_exercise, ["The page's energy is -logsumexp(logits) of each row: the case T = 1.",
+                           "Divide the logits by T inside logsumexp, and multiply the result by -T.",
+                           "scipy.special.logsumexp(logits / T, axis=1) stays finite for large logits."],
+         "from scipy.special import logsumexp\n\n\ndef energy_at_temperature(logits, T):\n"
+         "    return -T * logsumexp(logits / T, axis=1)"),
         (request_ratio, ["In the column of whole requests, each runtime's median comes first, before its range.",
                          "Divide Keras float32's median by LiteRT int8's."],
          "keras_over_int8 = np.median(request_ms['Keras float32']) / np.median(request_ms['LiteRT int8'])"),

@@ -18,7 +18,9 @@ CAPSTONE_CHECK_SECONDS = 10.0  # a capstone's check predicts 12,000 images with 
 
 # (notebook, exercise) -> wrong answers, each with words that its message must contain
 WRONG_ANSWERS = {
-    (1, 1): [("maximum_pixel = 1", "after scaling"), ("maximum_pixel = 256", "cannot exceed 255")],
+    (1, 1): [("black_pixels = int((x_train[0] > 0).sum())", "not black"), ("black_pixels = 784", "every pixel"),
+             ("black_pixels = (x_train[0] == 0).mean()", "the share"), ("black_pixels = int((x_train == 0).sum())",
+                                                                       "x_train[0] alone")],
     (1, 2): [("validation_counts = np.bincount(y_train[:12_000], minlength=10)", "first 12,000"),
              ("validation_counts = np.bincount(y_train, minlength=10)", "all 60,000"),
              ("validation_counts = [1, 2, 3]", "10 counts"), ("validation_counts = [1200] * 10", "not exactly"),
@@ -41,8 +43,10 @@ WRONG_ANSWERS = {
              ("total_steps = math.ceil(series.TRAIN_IMAGES / 128) * series.EPOCHS", "keeps 20 % aside")],
     (3, 3): [("best_validation_epoch = int(np.argmax(history.history['val_accuracy']))", "counts from 0"),
              ("best_validation_epoch = int(np.argmin(history.history['val_loss'])) + 1", "validation loss is lowest")],
-    (4, 1): [("lowest_loss_epoch = int(np.argmin(history['val_loss']))", "counts from 0"),
-             ("lowest_loss_epoch = int(np.argmax(history['val_accuracy'])) + 1", "highest validation accuracy")],
+    (4, 1): [("epochs_after_lowest_loss = len(history['loss']) - int(np.argmin(history['loss'])) - 1", "training loss"),
+             ("epochs_after_lowest_loss = len(history['val_loss']) - int(np.argmin(history['val_loss']))", "from 0"),
+             ("epochs_after_lowest_loss = len(history['val_loss']) - int(np.argmax(history['val_accuracy'])) - 1",
+              "highest validation accuracy")],
     (4, 2): [("def best_epoch(history):\n    return int(np.argmin(history['val_loss']))", "from 0"),
              ("def best_epoch(history):\n    return int(np.argmin(history['loss'])) + 1", "training loss"),
              ("def best_epoch(history):\n    return 3", "for every history"),
@@ -67,17 +71,19 @@ WRONG_ANSWERS = {
              ("def interval_half_width(p, n):\n    return 0.0059", "use both p and n"),
              ("def interval_half_width(p, n):\n    return 1.96 * np.sqrt(p * (1 - p) / 10_000)", "use both p and n")],
     (6, 4): [("my_cnn = series.build_lesson_cnn()", "below the target"), ("my_cnn = 'my model'", "a Keras model")],
-    (6, 3): [("worst_recalled_class = 2", "lowest recall"), ("worst_recalled_class = 'Bag'", "lowest recall"),
-             ("worst_recalled_class = 'T-shirt/top'", "lowest precision")],
+    (6, 3): [("shirts_mistaken_for = 'Shirt'", "right answer for a Shirt"),
+             ("shirts_mistaken_for = 'Pullover'", "taken FOR a Shirt"), ("shirts_mistaken_for = 'Bag'", "Shirt row")],
     (7, 1): [("def conv2d_same(images, kernel, bias):\n    return conv2d(images, kernel, bias)", "7×7"),
              ("def conv2d_same(images, kernel, bias):\n"
               "    return conv2d(np.pad(images, ((0, 0), (1, 1), (1, 1), (0, 0)), constant_values=1), kernel, bias)",
               "values differ")],
     (7, 2): [("pooled_size = 10", "stride 2"), ("pooled_size = 6", "stride were 3")],
     (7, 3): [("multiplications = 26 * 26 * 64 * 3 * 3 * 16", "24×24"), ("multiplications = 24 * 24 * 64 * 3 * 3", "16 input")],
-    (8, 1): [("def stable_softmax(logits):\n    return np.exp(logits) / np.exp(logits).sum(axis=-1, keepdims=True)",
+    (8, 1): [("def stable_log_softmax(logits):\n    return np.log(np.exp(logits) / np.exp(logits).sum(axis=-1, keepdims=True))",
               "overflows"),
-             ("def stable_softmax(logits):\n    return np.exp(logits - logits.max())", "sum to 1")],
+             ("def stable_log_softmax(logits):\n    return np.log(series.softmax(logits))", "log 0 is -inf"),
+             ("def stable_log_softmax(logits):\n    return series.softmax(logits)", "the probabilities"),
+             ("def stable_log_softmax(logits):\n    return logits - logits.max(axis=-1, keepdims=True)", "sum to 1")],
     (8, 2): [("def bias_corrected(m, beta, step):\n    return m / (1 - beta)", "only step 1"),
              ("def bias_corrected(m, beta, step):\n    return m * (1 - beta**step)", "not multiply"),
              ("def bias_corrected(m, beta, step):\n    return m / (1 - 0.9**step)", "use m, beta and step"),
@@ -131,8 +137,8 @@ WRONG_ANSWERS = {
     (13, 3): [("file_to_resume_from = 'best'", "best epoch"), ("file_to_resume_from = 'csv'", "no weights"),
               ("file_to_resume_from = 'best.keras'", "best epoch"),
               ("file_to_resume_from = 'ModelCheckpoint'", "best epoch")],
-    (13, 4): [("first_epoch_after_restart = 4", "only the log row is missing"),
-              ("first_epoch_after_restart = 1", "nothing starts over")],
+    (13, 4): [("log_rows_after_restart = 6", "never written"), ("log_rows_after_restart = 4", "logs both"),
+              ("log_rows_after_restart = 2", "keeps the rows")],
     (14, 1): [("odd_input = series.photo_to_model_input(odd_photo_path)[..., 0]", "(28, 28, 1)"),
               ("odd_input = 255 - series.photo_to_model_input(odd_photo_path)", "negative")],
     (14, 2): [("error_for_an_empty_file = 'ValueError'", "its own class"), ("error_for_an_empty_file = 'KeyError'", "not it")],
@@ -143,7 +149,7 @@ WRONG_ANSWERS = {
     (12, 5): [("small_cnn = series.build_lesson_cnn()", "at most 20,000"),
               ("small_cnn = keras.Sequential([keras.Input((28, 28, 1)), layers.Flatten(), layers.Dense(10)])",
                "below the target")],
-    (14, 4): [("clockwise_degrees = 270", "counter-clockwise"), ("clockwise_degrees = 180", "upside-down")],
+    (14, 4): [("clockwise_degrees = 90", "orientation 6"), ("clockwise_degrees = 180", "upside-down")],
     (15, 1): [("ece_by_hand = 0.4", "largest gap"), ("ece_by_hand = (abs(2 / 3 - 0.9) + abs(1 - 0.6)) / 2", "alike"),
               ("ece_by_hand = 0.32", "alike"), ("ece_by_hand = abs(0.8 - 0.78)", "all five images")],
     (15, 2): [("def threshold_at_95(in_scores):\n    return float(np.quantile(in_scores, 0.05))", "only 5 %"),
@@ -156,12 +162,15 @@ WRONG_ANSWERS = {
     (15, 4): [("nll_by_hand = -(np.log10(0.5) + np.log10(0.25)) / 2", "natural log"),
               ("nll_by_hand = -(np.log(0.5) + np.log(0.25))", "the sum"),
               ("nll_by_hand = -(np.log2(0.5) + np.log2(0.25)) / 2", "base 2")],
-    (16, 1): [("from scipy.special import logsumexp\n\n\ndef energy_score(logits):\n    return logsumexp(logits, axis=1)",
-               "mind the sign"),
-              ("def energy_score(logits):\n    return -logits.max(axis=1)", "largest logit"),
-              ("def energy_score(logits):\n    return -series.softmax(logits).max(axis=1)", "softmax probability"),
-              ("def energy_score(logits):\n    return -np.log(np.sum(np.exp(logits), axis=1))", "overflows"),
-              ("def energy_score(logits):\n    return np.array([-2.408, -10.001])", "-2.4076")],
+    (16, 1): [("from scipy.special import logsumexp\n\n\ndef energy_at_temperature(logits, T):\n"
+               "    return -logsumexp(logits / T, axis=1)", "multiply by T"),
+              ("from scipy.special import logsumexp\n\n\ndef energy_at_temperature(logits, T):\n"
+               "    return -T * logsumexp(logits, axis=1)", "divide the logits by T"),
+              ("from scipy.special import logsumexp\n\n\ndef energy_at_temperature(logits, T):\n"
+               "    return -logsumexp(logits, axis=1)", "must use T"),
+              ("def energy_at_temperature(logits, T):\n    return -T * np.log(np.exp(logits / T).sum(axis=1))", "overflows"),
+              ("from scipy.special import logsumexp\n\n\ndef energy_at_temperature(logits, T):\n"
+               "    return T * logsumexp(logits / T, axis=1)", "mind the sign")],
     (16, 2): [("keras_over_int8 = np.median(request_ms['LiteRT int8']) / np.median(request_ms['Keras float32'])",
                "divide Keras"),
               ("keras_over_int8 = np.median(model_ms['Keras float32']) / np.median(model_ms['LiteRT int8'])", "model alone"),
@@ -195,7 +204,8 @@ WRONG_ANSWERS = {
 # (notebook, exercise) -> right answers written another valid way than the solution: other types (a Keras or
 # TensorFlow tensor, a NumPy scalar, a dict by class), rounded numbers, other words. Each must be judged Correct.
 OTHER_RIGHT_ANSWERS = {
-    (1, 1): ["maximum_pixel = keras.ops.max(x_train)", "maximum_pixel = np.uint8(255)"],
+    (1, 1): ["black_pixels = np.count_nonzero(x_train[0] == 0)", "black_pixels = keras.ops.sum(x_train[0] == 0)",
+             "black_pixels = 784 - np.count_nonzero(x_train[0])"],
     (1, 2): ["import collections\nvalidation_counts = collections.Counter(y_train[48_000:].tolist())",
              "validation_counts = {series.CLASS_NAMES[c]: int((y_train[48_000:] == c).sum()) for c in range(10)}",
              "validation_counts = list(np.bincount(y_train[-12_000:]))"],
@@ -211,8 +221,8 @@ OTHER_RIGHT_ANSWERS = {
              "total_steps = float(history.params['steps'] * len(history.epoch))"],
     (3, 3): ["best_validation_epoch = keras.ops.argmax(history.history['val_accuracy']) + 1",
              "best_validation_epoch = np.argmax(history.history['val_accuracy']) + 1"],
-    (4, 1): ["lowest_loss_epoch = np.argmin(history['val_loss']) + 1",
-             "lowest_loss_epoch = history['val_loss'].index(min(history['val_loss'])) + 1"],
+    (4, 1): ["epochs_after_lowest_loss = len(history['val_loss']) - np.argmin(history['val_loss']) - 1",
+             "losses = history['val_loss']\nepochs_after_lowest_loss = len(losses) - 1 - losses.index(min(losses))"],
     (4, 2): ["def best_epoch(history):\n    return np.argmin(history['val_loss']) + 1",
              "def best_epoch(history):\n    losses = list(history['val_loss'])\n    return losses.index(min(losses)) + 1"],
     (4, 3): ["epochs_past_5_points = sum(a - v > 0.05 for a, v in zip(history['accuracy'], history['val_accuracy']))",
@@ -230,16 +240,20 @@ OTHER_RIGHT_ANSWERS = {
     (6, 2): ["from scipy.stats import norm\n\n\ndef interval_half_width(p, n):\n"
              "    return norm.ppf(0.975) * math.sqrt(p * (1 - p) / n)",
              "def interval_half_width(p, n):\n    return 1.96 * (p * (1 - p) / n) ** 0.5"],
-    (6, 3): ["worst_recalled_class = 'shirt'", "worst_recalled_class = 6", "worst_recalled_class = ' Shirt. '"],
+    (6, 3): ["shirts_mistaken_for = 't-shirt/top'", "shirts_mistaken_for = 0",
+             "import collections\nshirts_mistaken_for = series.CLASS_NAMES[collections.Counter("
+             "predicted[(y_test == 6) & (predicted != 6)].tolist()).most_common(1)[0][0]]"],
     (7, 1): ["def conv2d_same(images, kernel, bias):\n"
              "    return conv2d(np.pad(images, [(0, 0), (1, 1), (1, 1), (0, 0)], mode='constant'), kernel, bias)",
              "def conv2d_same(images, kernel, bias):\n"
              "    return keras.ops.conv(images.astype('float32'), kernel.astype('float32'), padding='same') + bias"],
     (7, 2): ["pooled_size = int((20 - 3) / 2) + 1", "pooled_size = 9.0"],
     (7, 3): ["multiplications = 24 * 24 * 64 * 9 * 16", "multiplications = 5_308_416"],
-    (8, 1): ["from scipy.special import softmax as scipy_softmax\n\n\ndef stable_softmax(logits):\n"
-             "    return scipy_softmax(logits, axis=-1)",
-             "def stable_softmax(logits):\n    return keras.ops.softmax(logits, axis=-1)"],
+    (8, 1): ["from scipy.special import log_softmax\n\n\ndef stable_log_softmax(logits):\n"
+             "    return log_softmax(logits, axis=-1)",
+             "def stable_log_softmax(logits):\n    return keras.ops.log_softmax(logits, axis=-1)",
+             "from scipy.special import logsumexp\n\n\ndef stable_log_softmax(logits):\n"
+             "    return logits - logsumexp(logits, axis=-1, keepdims=True)"],
     (8, 2): ["def bias_corrected(m, beta, step):\n    return m / (1 - np.power(beta, step))",
              "def bias_corrected(m, beta, step):\n    return keras.ops.divide(m, 1 - beta**step)"],
     (8, 3): ["loss_at_a_quarter = 1.39", "loss_at_a_quarter = math.log(4)",
@@ -268,7 +282,7 @@ OTHER_RIGHT_ANSWERS = {
     (13, 2): ["steps_lost = 1_050 - 750", "steps_lost = 1050 % 375"],
     (13, 3): ["file_to_resume_from = 'BackupAndRestore'", "file_to_resume_from = 'the backup'",
               "file_to_resume_from = 'backup/'"],
-    (13, 4): ["first_epoch_after_restart = 5.0", "first_epoch_after_restart = 4 + 1"],
+    (13, 4): ["log_rows_after_restart = 5.0", "log_rows_after_restart = 6 - 1"],
     (14, 1): ["odd_input = series.photo_to_model_input(odd_photo_path)[np.newaxis]",
               "odd_input = series.photo_to_model_input(str(odd_photo_path)).astype('float32')"],
     (14, 2): ["error_for_an_empty_file = series.PhotoError", "error_for_an_empty_file = 'series.PhotoError'"],
@@ -276,15 +290,15 @@ OTHER_RIGHT_ANSWERS = {
               "background_share = np.mean(image == 0)",
               "image = series.photo_to_model_input(series.SAMPLE_PHOTOS_DIR / 'ankle_boot_rotated.jpg')\n"
               "background_share = keras.ops.mean(keras.ops.equal(image, 0))"],
-    (14, 4): ["clockwise_degrees = 90.0", "clockwise_degrees = 360 - 270"],
+    (14, 4): ["clockwise_degrees = 270.0", "clockwise_degrees = -90", "clockwise_degrees = 360 - 90"],
     (15, 1): ["ece_by_hand = 0.3", "ece_by_hand = 0.6 * abs(2 / 3 - 0.9) + 0.4 * abs(1 - 0.6)"],
     (15, 2): ["def threshold_at_95(in_scores):\n    return series.acceptance_threshold(in_scores)",
               "def threshold_at_95(in_scores):\n    return np.percentile(in_scores, 95, method='higher')"],
     (15, 3): ["probabilities_at_t2 = [0.73, 0.27]", "probabilities_at_t2 = keras.ops.softmax(np.array([1.0, 0.0]))"],
     (15, 4): ["nll_by_hand = 1.04", "nll_by_hand = np.mean(-np.log([0.5, 0.25]))"],
-    (16, 1): ["def energy_score(logits):\n    return -keras.ops.logsumexp(logits, axis=1)",
-              "def energy_score(logits):\n    top = logits.max(axis=1, keepdims=True)\n"
-              "    return -(top[:, 0] + np.log(np.exp(logits - top).sum(axis=1)))"],
+    (16, 1): ["def energy_at_temperature(logits, T):\n    return -T * keras.ops.logsumexp(logits / T, axis=1)",
+              "def energy_at_temperature(logits, T):\n    scaled = logits / T\n    top = scaled.max(axis=1, keepdims=True)\n"
+              "    return -T * (top[:, 0] + np.log(np.exp(scaled - top).sum(axis=1)))"],
     (16, 2): ["keras_over_int8 = np.median(request_ms['Keras float32']) / np.median(request_ms['LiteRT int8'])\n"
               "keras_over_int8 = round(keras_over_int8, 2)",
               "import statistics\n"
@@ -313,6 +327,7 @@ def context(tmp_path, monkeypatch):
     monkeypatch.setattr(fmnist_series, "H5_PATH", h5_path)
     predicted = y_test.copy()
     predicted[y_test == 6] = 0  # every Shirt taken for a T-shirt: the worst recall (Shirt), the worst precision (T-shirt)
+    predicted[np.flatnonzero(y_test == 2)[:50]] = 6  # and 50 Pullovers for Shirts: the Shirt column differs from its row
     trained_model = fmnist_series.build_lesson_cnn()
     trained_model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
     trained_model.optimizer.build(trained_model.trainable_variables)
@@ -389,7 +404,7 @@ def test_every_notebook_has_at_least_three_exercises_and_the_series_fifty():
 def test_check_hint_and_solution_show_their_verdict_once(context, capsys):
     """In a notebook, a cell's last value is shown too: check() returns nothing, so its verdict appears once."""
     exercise = fmnist_series.exercises(1)[0]
-    namespace = {"q1": exercise, "maximum_pixel": 255}
+    namespace = {"q1": exercise, "black_pixels": int((fmnist_series._fashion_mnist()[0][0][0] == 0).sum())}
     exec("shown = [q1.check(), q1.hint(), q1.solution()]", namespace)
     assert namespace["shown"] == [None, None, None]
     printed = capsys.readouterr().out
@@ -459,7 +474,7 @@ def test_a_missing_notebook_variable_names_the_cell_to_run(context):
 
 def test_an_answer_whose_cell_has_not_run_is_not_ready_not_blank(context):
     verdict = fmnist_series.exercises(1)[0].verdict(dict(context))
-    assert verdict.label == "Not ready" and "maximum_pixel = ..." in verdict.text, repr(verdict)
+    assert verdict.label == "Not ready" and "black_pixels = ..." in verdict.text, repr(verdict)
 
 
 def test_notebook_03_accepts_the_history_reloaded_after_a_restart(context):

@@ -105,3 +105,24 @@ def test_every_link_into_the_repository_points_at_a_file_that_exists_in_the_rele
             assert path.name == "README.md", f"{path.name}: relative link {target} does not work from Colab"
             assert (ROOT / target).exists(), f"README.md: {target} does not exist"
     assert checked >= 2 * len(NOTEBOOKS)
+
+
+def test_every_figure_after_the_setup_cell_draws_in_the_colour_blind_safe_palette(tmp_path, monkeypatch):
+    import matplotlib
+
+    monkeypatch.chdir(tmp_path)
+    fmnist_series.start(fmnist_series.RELEASE)
+    assert matplotlib.rcParams["axes.prop_cycle"].by_key()["color"] == list(fmnist_series.PALETTE)
+
+
+# Notebooks whose figures still name colours outside the palette: their code changes at their next full run,
+# which is long (03: 11 min, 09: 19, 10: 47, 11: 17, 17: 50), so that their committed figures stay those of their code.
+AWAITING_A_RUN = {3, 9, 10, 11, 17}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name[:2])
+def test_figures_name_colours_from_the_palette_and_uniform_colour_maps(path):
+    if int(path.name[:2]) in AWAITING_A_RUN:
+        pytest.skip("its colours change at its next full run")
+    code = "\n".join(cell.source for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code")
+    assert not re.findall(r"tab:\w+|plt\.cm\.tab10|cmap=\"(?:jet|rainbow|hsv)\"", code)
