@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: series results publish module release test test-alone test-oldest benchmark ablation speedrun demo data lab clean
+.PHONY: series results publish module release site test test-alone test-oldest benchmark ablation speedrun demo data lab clean
 
 # The oldest TensorFlow and Keras the notebooks support: Colab's announced runtime.
 OLDEST_TENSORFLOW := 2.19.0
@@ -25,6 +25,9 @@ module: $(BIN)/.installed  ## copy the definitions that notebooks mark `# @save`
 release: $(BIN)/.installed  ## make release VERSION=v2.0.0: write the release tag and fmnist_series.py's SHA-256 everywhere
 	@test -n "$(VERSION)" || (echo "usage: make release VERSION=vMAJOR.MINOR.PATCH"; exit 2)
 	$(BIN)/python -m tools.release $(VERSION)
+
+site: $(BIN)/.installed  ## build the course site from the committed notebooks, without running them, into build/site/
+	$(BIN)/python -m tools.build_site
 
 test: data  ## run the test suite in two processes: unit tests and every notebook in quick mode under nbval
 	$(BIN)/python -m pytest
@@ -66,6 +69,6 @@ $(BIN)/.installed: requirements.txt
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
-clean:  ## remove the virtual environments, the screenshots and everything the notebooks wrote
-	rm -rf $(VENV) .venv-oldest screenshots
+clean:  ## remove the virtual environments, the screenshots, the built site and everything the notebooks wrote
+	rm -rf $(VENV) .venv-oldest screenshots build
 	find models -mindepth 1 -maxdepth 1 ! -name README.md ! -name published -exec rm -rf {} +

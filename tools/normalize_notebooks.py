@@ -2,8 +2,9 @@
 
 Usage: python tools/normalize_notebooks.py [NOTEBOOK ...]   (default: notebooks/*.ipynb)
 
-Keeps outputs, cell ids, tags and the two keys that collapse a cell (Colab's
-`cellView: form` and JupyterLab's `jupyter.source_hidden`); drops what else Colab,
+Keeps outputs, cell ids, tags, the two keys that collapse a cell (Colab's
+`cellView: form` and JupyterLab's `jupyter.source_hidden`) and the figures' alt text
+for the course site (`mystnb.image.alt`, which myst-nb reads); drops what else Colab,
 widgets or execution timing add to the metadata, and trailing newlines of cell
 sources, so that diffs show only real changes. tests/test_notebooks.py checks that
 every notebook is already in this form.
@@ -21,7 +22,7 @@ COLLAPSED = {"cellView": "form", "jupyter": {"source_hidden": True}}
 def normalized(notebook):
     notebook.metadata = {key: value for key, value in notebook.metadata.items() if key in NOTEBOOK_METADATA}
     for cell in notebook.cells:
-        kept = {key: value for key, value in cell.metadata.items() if key == "tags"}
+        kept = {key: value for key, value in cell.metadata.items() if key in ("tags", "mystnb")}
         if cell.metadata.get("cellView") == "form" or cell.metadata.get("jupyter", {}).get("source_hidden"):
             kept.update(COLLAPSED)
         cell.metadata = kept

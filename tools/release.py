@@ -45,6 +45,13 @@ VERSIONED_URL = re.compile(
 )
 
 
+
+
+def current_release():
+    """The release that fmnist_series.py and every link carry now: what `make release` last wrote."""
+    return re.search(r'^RELEASE = "([^"]+)"', MODULE.read_text(), re.M).group(1)
+
+
 RELATIVE_LINK = re.compile(r"\]\((?!https?://|mailto:)([^)\s]+)\)")
 GLOSSARY = ROOT / "GLOSSARY.md"
 GLOSSARY_ROW = re.compile(r"^\| (?P<term>[^|]+?) \| [^|]+ \| \[(?P<first>\d\d)\]\[\d\d\]", re.M)
