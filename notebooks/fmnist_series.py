@@ -1106,19 +1106,22 @@ def _exercises_05():
                         "equal): that is what an .h5 file keeps. Save to a .keras file, which keeps them all.")
         return "its 160 probabilities on 16 validation images equal the model's, bit for bit, and Adam's state is whole."
 
-    def resumable_format(namespace):
-        choice = answer(namespace, "resumable_format")
-        if says(choice, ["keras", "keras v3", "keras 3", "native keras", "model.keras"]):
-            return ".keras keeps Adam's state, and training continues where it stopped."
-        explanations = {"h5": "Keras 3 loads an .h5 model's optimizer in a state that cannot train further; notebook 13 "
-                              "shows the error and the compile=False workaround.",
-                        "hdf5": "Keras 3 loads an .h5 model's optimizer in a state that cannot train further; notebook "
-                                "13 shows the error and the compile=False workaround.",
-                        "pkl": "the pickle holds the history, numbers only, no weights.",
-                        "pickle": "the pickle holds the history, numbers only, no weights.",
-                        "json": "the JSON file holds the history, numbers only, no weights."}
-        raise Wrong(explained(choice, explanations)
-                    or f"{choice!r} is not one of the formats in this notebook: .h5 or .keras.")
+    def adam_variables(namespace):
+        source = needs(namespace, "model_from_keras", "the cell that loads notebook 03's .keras file "
+                                                      "(`model_from_keras = keras.models.load_model(...)`)")
+        tensors = len(source.trainable_weights)
+        expected = 2 + 2 * tensors
+        _compare(answer(namespace, "adam_variables"), expected, "adam_variables", mistakes=[
+            (2 * tensors, "those are the two moments of each weight tensor; add Adam's step counter and its learning "
+                          "rate."),
+            (tensors, "that is one variable per weight tensor; Adam keeps two for each, the mean and the mean square of "
+                      "its gradients."),
+            (2 + tensors, "Adam keeps two moments for each weight tensor, not one."),
+            (len(source.layers), "that counts layers; the moments belong to weight tensors, and each Conv2D and Dense "
+                                 "layer has two, its kernel and its bias.")])
+        return (f"{expected}: the step counter, the learning rate, and two moments for each of the {tensors} weight "
+                "tensors. The .keras file keeps them all, so training goes on where it stopped; a model loaded from "
+                ".h5 comes back without the moments.")
 
     def h5_megabytes(namespace):
         if not H5_PATH.exists():
@@ -1136,8 +1139,9 @@ def _exercises_05():
                           "Save model_from_keras, not model: model was saved as .h5 first (see the trap above)."],
          'my_copy = series.MODELS_DIR / "my_copy.keras"\nmodel_from_keras.save(my_copy)\n'
          "reloaded = keras.models.load_model(my_copy)"),
-        (resumable_format, ["Notebook 13 resumes a training from one of them, and shows the other fail.",
-                            "The native format of Keras 3."], 'resumable_format = "keras"'),
+        (adam_variables, ["The lesson CNN has 5 layers with weights (2 Conv2D, 3 Dense), each with a kernel and a bias.",
+                          "Adam keeps 2 moments for each weight tensor, plus its step counter and its learning rate."],
+         "adam_variables = 2 + 2 * len(model_from_keras.trainable_weights)"),
         (h5_megabytes, ["The cell under 'What is on disk now' prints every file's size.",
                         "path.stat().st_size is in bytes; 1 MiB is 2**20 bytes."],
          "h5_megabytes = series.H5_PATH.stat().st_size / 2**20"),
@@ -1412,21 +1416,18 @@ def _exercises_14():
             (90, "that is orientation 6's turn, the sample's; orientation 8 is the other way round."),
             (180, "that is orientation 3, an upside-down picture.")])
 
-    def odd_input(namespace):
+    def empty_rows(namespace):
         path = answer(namespace, "odd_photo_path")
-        got = as_values(answer(namespace, "odd_input"), "odd_input")
-        expected = photo_to_model_input(path)
-        if got.shape == (1, *expected.shape):  # a batch of one image is the same input
-            got = got[0]
-        if got.shape == (28, 28):
-            raise Wrong("your image is (28, 28): the model takes (28, 28, 1), one channel axis at the end.")
-        if got.shape != expected.shape:
-            raise Wrong(f"your input has shape {got.shape}; the model takes {expected.shape}.")
-        if np.array_equal(got, expected):
-            return "the same 28×28 image that classify() gives the model."
-        if np.array_equal(got, 255 - expected):
-            raise Wrong("your image is the negative: Fashion-MNIST garments are light on black.")
-        raise Wrong(f"your image differs from photo_to_model_input's in {int((got != expected).sum())} of 784 pixels.")
+        image = photo_to_model_input(path)[..., 0]
+        expected = int((image == 0).all(axis=1).sum())
+        _compare(answer(namespace, "empty_rows"), expected, "empty_rows", mistakes=[
+            (int((image == 0).all(axis=0).sum()), "those are the empty columns; the question asks about the rows."),
+            (28 - expected, "those are the rows that hold some of the bag; the question asks for the empty ones."),
+            (int((image == 0).sum()), "that counts background pixels; the question asks for whole rows of them."),
+            (int((np.asarray(Image.open(path).convert("L")) == 255).all(axis=1).sum()),
+             "that counts rows of the photo as stored; the question asks about the 28 × 28 model input.")])
+        return (f"{expected} of 28 rows: the wide photo is scaled to fit the square without stretching, so the bag keeps "
+                "its shape and background fills the rows above and below it, as in Fashion-MNIST's own images.")
 
     def error_class(namespace):
         choice = answer(namespace, "error_for_an_empty_file")
@@ -1447,8 +1448,10 @@ def _exercises_14():
         return f"{expected:.3f} of the 784 pixels are exactly 0, as the dataset's background is."
 
     return [
-        (odd_input, ["The notebook's own function does every step.", "Pass it the path."],
-         "odd_input = series.photo_to_model_input(odd_photo_path)"),
+        (empty_rows, ["series.photo_to_model_input(odd_photo_path) gives the model's input, shape (28, 28, 1).",
+                      "(image == 0).all(axis=1) is True for each row that is background from end to end."],
+         "image = series.photo_to_model_input(odd_photo_path)[..., 0]\n"
+         "empty_rows = int((image == 0).all(axis=1).sum())"),
         (error_class, ["The 'bad input' cell prints the class of each error.", "The notebook defines its own class."],
          'error_for_an_empty_file = "PhotoError"'),
         (background, ['series.photo_to_model_input(series.SAMPLE_PHOTOS_DIR / "ankle_boot_rotated.jpg") gives the image.',

@@ -60,7 +60,8 @@ WRONG_ANSWERS = {
               "epochs_past_5_points = int((gaps > 0.05).sum())", "compares the losses")],
     (5, 1): [("reloaded = model", "itself"), ("reloaded = series.build_lesson_cnn()", "differ"),
              ("reloaded = 'my_copy.keras'", "a Keras model")],
-    (5, 2): [("resumable_format = 'h5'", "compile=False"), ("resumable_format = 'pickle'", "no weights")],
+    (5, 2): [("adam_variables = 20", "step counter"), ("adam_variables = 10", "two for each"),
+             ("adam_variables = 12", "not one"), ("adam_variables = len(model_from_keras.layers)", "counts layers")],
     (5, 3): [("h5_megabytes = series.H5_PATH.stat().st_size / 2**10", "KiB"),
              ("h5_megabytes = series.H5_PATH.stat().st_size", "bytes"),
              ("h5_megabytes = series.H5_PATH.stat().st_size / 1e6", "MiB")],
@@ -139,8 +140,12 @@ WRONG_ANSWERS = {
               ("file_to_resume_from = 'ModelCheckpoint'", "best epoch")],
     (13, 4): [("log_rows_after_restart = 6", "never written"), ("log_rows_after_restart = 4", "logs both"),
               ("log_rows_after_restart = 2", "keeps the rows")],
-    (14, 1): [("odd_input = series.photo_to_model_input(odd_photo_path)[..., 0]", "(28, 28, 1)"),
-              ("odd_input = 255 - series.photo_to_model_input(odd_photo_path)", "negative")],
+    (14, 1): [("image = series.photo_to_model_input(odd_photo_path)[..., 0]\n"
+               "empty_rows = int((image == 0).all(axis=0).sum())", "columns"),
+              ("image = series.photo_to_model_input(odd_photo_path)[..., 0]\n"
+               "empty_rows = int((image > 0).any(axis=1).sum())", "hold some of the bag"),
+              ("image = series.photo_to_model_input(odd_photo_path)[..., 0]\nempty_rows = int((image == 0).sum())",
+               "background pixels")],
     (14, 2): [("error_for_an_empty_file = 'ValueError'", "its own class"), ("error_for_an_empty_file = 'KeyError'", "not it")],
     (14, 3): [("image = series.photo_to_model_input(series.SAMPLE_PHOTOS_DIR / 'ankle_boot_rotated.jpg')\n"
                "background_share = 100 * float((image == 0).mean())", "percentage"),
@@ -231,7 +236,8 @@ OTHER_RIGHT_ANSWERS = {
              "reloaded = keras.saving.load_model(series.MODELS_DIR / 'other.keras')",
              "path = str(series.MODELS_DIR / 'copy_two.keras')\nkeras.saving.save_model(model_from_keras, path)\n"
              "reloaded = keras.models.load_model(path)"],
-    (5, 2): ["resumable_format = '.keras'", "resumable_format = 'the Keras format'", "resumable_format = 'KERAS'"],
+    (5, 2): ["adam_variables = len(model_from_keras.optimizer.variables)", "adam_variables = 22.0",
+             "adam_variables = 2 + 2 * 10"],
     (5, 3): ["h5_megabytes = round(series.H5_PATH.stat().st_size / 2**20, 1)",
              "import os\nh5_megabytes = os.path.getsize(series.H5_PATH) / 1024 / 1024"],
     (6, 1): ["def recall_per_class(confusion):\n    return confusion.diagonal() / confusion.sum(1)",
@@ -283,8 +289,9 @@ OTHER_RIGHT_ANSWERS = {
     (13, 3): ["file_to_resume_from = 'BackupAndRestore'", "file_to_resume_from = 'the backup'",
               "file_to_resume_from = 'backup/'"],
     (13, 4): ["log_rows_after_restart = 5.0", "log_rows_after_restart = 6 - 1"],
-    (14, 1): ["odd_input = series.photo_to_model_input(odd_photo_path)[np.newaxis]",
-              "odd_input = series.photo_to_model_input(str(odd_photo_path)).astype('float32')"],
+    (14, 1): ["image = series.photo_to_model_input(str(odd_photo_path))\n"
+              "empty_rows = sum(1 for row in image[..., 0] if not row.any())",
+              "empty_rows = np.all(series.photo_to_model_input(odd_photo_path) == 0, axis=(1, 2)).sum()"],
     (14, 2): ["error_for_an_empty_file = series.PhotoError", "error_for_an_empty_file = 'series.PhotoError'"],
     (14, 3): ["image = series.photo_to_model_input(series.SAMPLE_PHOTOS_DIR / 'ankle_boot_rotated.jpg')\n"
               "background_share = np.mean(image == 0)",
