@@ -1,5 +1,5 @@
-"""Every measured number the prose quotes comes from a run: a notebook's markdown from that notebook's
-outputs; in README.md, RESULTS.md and GLOSSARY.md, each section from the sources that its comment
+"""Every measured number the prose quotes comes from a run: a notebook's markdown, and the alt text of its
+figures, from that notebook's outputs; in README.md, RESULTS.md and GLOSSARY.md, each section from the sources that its comment
 `<!-- source: 06, benchmarks/results.md -->` names (notebooks by number, other files by path), and
 from nothing else. A section runs from its source comment to the next one; text before the first
 comment may quote nothing.
@@ -97,6 +97,8 @@ def test_notebook_prose_quotes_only_its_own_outputs(path):
     sources = numbers_in(output_text(notebook))
     # An exercise's question states the data of its problem (a given, not a measurement).
     prose = [cell.source for cell in notebook.cells if cell.cell_type == "markdown" and not cell.id.startswith("exercise-")]
+    prose += [cell.metadata["mystnb"]["image"]["alt"] for cell in notebook.cells  # the figures' alt text, for the site
+              if "alt" in cell.metadata.get("mystnb", {}).get("image", {})]
     missing = {quote for source in prose for quote in unfounded(source, sources)}
     assert not missing, f"numbers in the prose that no output of {path.name} shows: {sorted(missing)}"
 
