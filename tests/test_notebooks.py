@@ -51,7 +51,7 @@ def test_notebook_hygiene(path):
     assert len(set(ids)) == len(ids) and all(re.fullmatch(r"[a-z0-9-]+", cell_id) for cell_id in ids), \
         "stable, readable cell ids"
     for cell in notebook.cells:
-        assert set(cell.metadata) <= {"tags", "cellView", "jupyter"}, cell.id
+        assert set(cell.metadata) <= {"tags", "cellView", "jupyter", "mystnb"}, cell.id  # mystnb: a figure's alt text
         collapsed = cell.metadata.get("cellView") == "form"
         assert collapsed == (cell.metadata.get("jupyter") == {"source_hidden": True}), "collapsed in Colab and Lab alike"
         assert collapsed == cell.source.startswith("# @title "), f"{cell.id}: a collapsed cell says what it holds"

@@ -22,6 +22,7 @@ from tools.release import REPOSITORY, current_release
 
 ROOT = Path(__file__).parent.parent
 SITE = ROOT / "build" / "site"
+SCREENSHOTS = ROOT / "screenshots"  # the landing page, a lesson with its figure, and a search, from the last run
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 BUILD_SECONDS = 60
 
@@ -177,6 +178,11 @@ def test_every_page_opens_in_a_browser_without_an_error_and_with_every_image_loa
             page.goto(site_url + path.relative_to(SITE).as_posix(), wait_until="load")
             broken = page.evaluate("[...document.images].filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)")
             problems += [f"{path.name}: image {source} did not load" for source in broken]
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.set_viewport_size({"width": 1280, "height": 900})
+        for name, address in [("landing", "index.html"), ("lesson_figure", "04_plot_the_learning_curves.html#the-curves")]:
+            page.goto(site_url + address, wait_until="load")
+            page.screenshot(path=str(SCREENSHOTS / f"site_{name}.png"))
         browser.close()
     assert problems == []
 
@@ -193,7 +199,8 @@ def test_search_finds_a_glossary_term_and_leads_to_the_notebook_that_explains_it
         results = page.locator("ul.search li a")
         results.first.wait_for(timeout=30_000)
         hrefs = [results.nth(index).get_attribute("href") for index in range(results.count())]
-        page.screenshot(path=str(ROOT / "screenshots" / "site_search.png"), full_page=True)
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "site_search.png"))
         browser.close()
     assert any(href.startswith("15_saliency_calibration_and_out_of_distribution") for href in hrefs), hrefs
 
