@@ -596,11 +596,13 @@ def called(function, *arguments):
 
 def _described(value):
     """A short description of a value for a message: its type, and its shape or its start."""
+    kind = type(value).__name__
+    article = "an" if kind[0].lower() in "aeiou" else "a"
     shape = getattr(value, "shape", None)
     if shape is not None and not isinstance(value, type):
-        return f"a {type(value).__name__} of shape {tuple(shape)}"
+        return f"{article} {kind} of shape {tuple(shape)}"
     text = repr(value)
-    return f"a {type(value).__name__}, {text[:60] + ('...' if len(text) > 60 else '')}"
+    return f"{article} {kind}, {text[:60] + ('...' if len(text) > 60 else '')}"
 
 
 def as_number(value, name):
@@ -787,7 +789,7 @@ def _compare(value, expected, name, tolerance=0, mistakes=(), from_this_run=Fals
     written = _precision_written(number)
     if written and not float(expected).is_integer():
         decimals, digits = written
-        if digits < 2 and agrees(round(expected, decimals), number):
+        if digits < 2 and number != 0 and agrees(round(expected, decimals), number):
             raise Wrong(f"your {name} is {_written(number)}: the answer rounded to one digit, too coarse to tell a right "
                         "answer from a wrong one. Give at least two significant digits.")
         if decimals >= 1 and abs(number - expected) <= 1.5 * 10.0 ** -decimals:
@@ -1030,9 +1032,12 @@ def _exercises_04():
             expected = int(np.argmin(case["val_loss"])) + 1
             if got == expected:
                 continue
+            if not float(got).is_integer():
+                raise Wrong(f"for val_loss {case['val_loss']} you return {_written(got)}, not an epoch number: return the "
+                            "epoch (counted from 1) at which the validation loss is lowest, not the loss itself.")
             if got == expected - 1:
-                raise Wrong(f"for val_loss {case['val_loss']} you return {_written(got)}: an index from 0; epochs count "
-                            "from 1.")
+                raise Wrong(f"for val_loss {case['val_loss']} you return {_written(got)}: one less than the epoch, as an "
+                            "index from 0 gives (or a list that skips the first epoch); epochs count from 1.")
             if got == int(np.argmin(case["loss"])) + 1:
                 raise Wrong(f"for loss {case['loss']} you return {_written(got)}: the lowest training loss; use val_loss.")
             if got == int(np.argmax(case["val_accuracy"])) + 1:
@@ -1094,8 +1099,9 @@ def _exercises_05():
                         "trained model, or build a new one?")
         optimizer = getattr(reloaded, "optimizer", None)
         if optimizer is None:
-            raise Wrong("the model came back without an optimizer: load_model(..., compile=False) leaves it out. Load "
-                        "it without compile=False, and Adam comes back with its state.")
+            raise Wrong("the model came back without an optimizer: a model built anew (load_weights restores the weights "
+                        "alone) or loaded with compile=False has none. Save model_from_keras with .save() to a .keras file, "
+                        "then read that file with keras.models.load_model(), and Adam comes back with its state.")
         if type(optimizer).__name__ != "Adam":
             raise Wrong(f"the model came back with {type(optimizer).__name__}, not the Adam optimizer it trained with: "
                         "save model_from_keras (never saved as .h5) to a .keras file.")
@@ -1106,22 +1112,23 @@ def _exercises_05():
                         "equal): that is what an .h5 file keeps. Save to a .keras file, which keeps them all.")
         return "its 160 probabilities on 16 validation images equal the model's, bit for bit, and Adam's state is whole."
 
-    def adam_variables(namespace):
+    def conv_adam_variables(namespace):
         source = needs(namespace, "model_from_keras", "the cell that loads notebook 03's .keras file "
                                                       "(`model_from_keras = keras.models.load_model(...)`)")
-        tensors = len(source.trainable_weights)
-        expected = 2 + 2 * tensors
-        _compare(answer(namespace, "adam_variables"), expected, "adam_variables", mistakes=[
-            (2 * tensors, "those are the two moments of each weight tensor; add Adam's step counter and its learning "
-                          "rate."),
-            (tensors, "that is one variable per weight tensor; Adam keeps two for each, the mean and the mean square of "
-                      "its gradients."),
-            (2 + tensors, "Adam keeps two moments for each weight tensor, not one."),
-            (len(source.layers), "that counts layers; the moments belong to weight tensors, and each Conv2D and Dense "
-                                 "layer has two, its kernel and its bias.")])
-        return (f"{expected}: the step counter, the learning rate, and two moments for each of the {tensors} weight "
-                "tensors. The .keras file keeps them all, so training goes on where it stopped; a model loaded from "
-                ".h5 comes back without the moments.")
+        convolutions = [layer for layer in source.layers if isinstance(layer, layers.Conv2D)]
+        tensors = sum(len(layer.trainable_weights) for layer in convolutions)
+        expected = 2 * tensors
+        _compare(answer(namespace, "conv_adam_variables"), expected, "conv_adam_variables", mistakes=[
+            (tensors, "that is one variable per weight tensor; Adam keeps two for each, the running means of its "
+                      "gradients and of their squares."),
+            (len(convolutions), "that counts the layers; the moments belong to weight tensors, and each Conv2D layer has "
+                                "two, its kernel and its bias."),
+            (expected + 2, "the step counter and the learning rate belong to Adam as a whole, not to the convolutions."),
+            (len(source.optimizer.variables), "that counts all of Adam's variables; the question asks about the two "
+                                              "convolution layers.")])
+        return (f"{expected}: two moments for each of the {tensors} weight tensors of the convolutions (a kernel and a "
+                "bias each). The .keras file keeps every one of Adam's variables, so training goes on where it stopped; "
+                "a model loaded from .h5 comes back without the moments.")
 
     def h5_megabytes(namespace):
         if not H5_PATH.exists():
@@ -1139,13 +1146,19 @@ def _exercises_05():
                           "Save model_from_keras, not model: model was saved as .h5 first (see the trap above)."],
          'my_copy = series.MODELS_DIR / "my_copy.keras"\nmodel_from_keras.save(my_copy)\n'
          "reloaded = keras.models.load_model(my_copy)"),
-        (adam_variables, ["The lesson CNN has 5 layers with weights (2 Conv2D, 3 Dense), each with a kernel and a bias.",
-                          "Adam keeps 2 moments for each weight tensor, plus its step counter and its learning rate."],
-         "adam_variables = 2 + 2 * len(model_from_keras.trainable_weights)"),
+        (conv_adam_variables, ["The lesson CNN has two Conv2D layers, each with a kernel and a bias: 4 weight tensors.",
+                               "Adam keeps 2 moments for each weight tensor; its step counter and learning rate belong "
+                               "to no layer."],
+         "convolutions = [layer for layer in model_from_keras.layers if isinstance(layer, keras.layers.Conv2D)]\n"
+         "conv_adam_variables = 2 * sum(len(layer.trainable_weights) for layer in convolutions)"),
         (h5_megabytes, ["The cell under 'What is on disk now' prints every file's size.",
                         "path.stat().st_size is in bytes; 1 MiB is 2**20 bytes."],
          "h5_megabytes = series.H5_PATH.stat().st_size / 2**20"),
     ]
+
+
+# Names a reader may give a class instead of the dataset's own.
+SHORT_CLASS_NAMES = {"T-shirt/top": ["T-shirt", "tshirt", "tee", "top"], "Ankle boot": ["boot"]}
 
 
 def _exercises_06():
@@ -1166,19 +1179,22 @@ def _exercises_06():
 
     def interval(namespace):
         function = answer(namespace, "interval_half_width")
-        for p, n in [(0.9, 10_000), (0.75, 400)]:
+        for case, (p, n) in enumerate([(0.9, 10_000), (0.75, 400)]):  # case 1 is reached only when case 0 was right
             expected = 1.96 * np.sqrt(p * (1 - p) / n)
             got = as_number(called(function, p, n), f"interval_half_width({p}, {n:_})")
             if agrees(got, expected, 1e-4 * expected):  # 1.96 or scipy.stats.norm.ppf(0.975) = 1.95996...
                 continue
+            if agrees(got, 100 * expected, 1e-2 * expected):
+                raise Wrong(f"you return {got:.4f}: that is in percentage points; the half-width of an accuracy is a "
+                            "share, like the accuracy itself.")
             if agrees(got, expected / 1.96, 1e-4 * expected):
                 raise Wrong(f"you return {got:.4f}: the standard error; a 95 % interval is 1.96 standard errors wide "
                             "each way.")
             if agrees(got, 1.96 * p * (1 - p) / n):
                 raise Wrong(f"you return {got:.2e}: take the square root of p (1 - p) / n.")
             mine, theirs = _differing(got, expected)
-            raise Wrong(f"for p = {p} and n = {n:,} you return {mine}; the half-width is {theirs}. Does your function "
-                        "use both p and n?")
+            raise Wrong(f"for p = {p} and n = {n:,} you return {mine}; the half-width is {theirs}."
+                        + (" It was right for p = 0.9 and n = 10,000: does it use both p and n?" if case else ""))
         return ("±0.0059 for an accuracy of 0.9 on 10,000 images, ±0.0424 for 0.75 on 400: the ± of the test accuracy "
                 "above.")
 
@@ -1193,8 +1209,8 @@ def _exercises_06():
         choice = answer(namespace, "shirts_mistaken_for")
         if isinstance(choice, (int, np.integer)) and 0 <= choice < len(CLASS_NAMES):
             choice = CLASS_NAMES[choice]  # a class number names its class
-        if says(choice, [expected]):
-            return (f"{expected}: {row.max()} of the {int((y_test == shirt).sum()):,} Shirt images were taken for one, "
+        if says(choice, [expected] + SHORT_CLASS_NAMES.get(expected, [])):
+            return (f"{expected}: {row.max():,} of the {int((y_test == shirt).sum()):,} Shirt images were taken for one, "
                     "more than for any other class.")
         if says(choice, ["Shirt"]):
             raise Wrong("Shirt is the right answer for a Shirt; the question asks which wrong class the Shirts are "
@@ -1304,7 +1320,7 @@ def _exercises_08():
 
     def bias_correction(namespace):
         function = answer(namespace, "bias_corrected")
-        for m, beta, step in [(0.05, 0.9, 5), (0.2, 0.99, 3)]:
+        for case, (m, beta, step) in enumerate([(0.05, 0.9, 5), (0.2, 0.99, 3)]):  # case 1: case 0 was right
             got = as_number(called(function, m, beta, step), f"bias_corrected({m}, {beta}, {step})")
             expected = m / (1 - beta**step)
             if agrees(got, expected):
@@ -1314,8 +1330,9 @@ def _exercises_08():
             if agrees(got, m * (1 - beta**step)):
                 raise Wrong(f"you return {got:.4f}: the correction divides by 1 - beta ** step, it does not multiply.")
             mine, theirs = _differing(got, expected)
-            raise Wrong(f"for m = {m}, beta = {beta}, step {step} you return {mine}; the corrected value is {theirs}. "
-                        "Does your function use m, beta and step?")
+            raise Wrong(f"for m = {m}, beta = {beta}, step {step} you return {mine}; the corrected value is {theirs}."
+                        + (" It was right for m = 0.05, beta = 0.9, step 5: does it use m, beta and step?"
+                           if case else ""))
         return "0.1221 for m = 0.05 after 5 steps: early averages are pulled towards their zero start, and this undoes it."
 
     def quarter(namespace):
@@ -1410,11 +1427,17 @@ def odd_photo_for_exercise(folder):
 def _exercises_14():
     def rotation(namespace):
         value = as_number(answer(namespace, "clockwise_degrees"), "clockwise_degrees")
-        if value % 360 == 270:
+        turn = value % 360
+        if turn == 270:
             return "270° clockwise (90° counter-clockwise), which ImageOps.exif_transpose does before anything else."
-        _compare(value % 360, 270, "clockwise_degrees", mistakes=[
-            (90, "that is orientation 6's turn, the sample's; orientation 8 is the other way round."),
-            (180, "that is orientation 3, an upside-down picture.")])
+        same = "" if turn == value else f" (a turn of {_written(turn)}° clockwise)"
+        if turn == 90:
+            raise Wrong(f"your clockwise_degrees is {_written(value)}{same}: that is orientation 6's turn, the sample's; "
+                        "orientation 8 is the other way round.")
+        if turn == 180:
+            raise Wrong(f"your clockwise_degrees is {_written(value)}{same}: that is orientation 3, an upside-down "
+                        "picture.")
+        raise Wrong(f"your clockwise_degrees is {_written(value)}{same}, which is not it. The hints help.")
 
     def empty_rows(namespace):
         path = answer(namespace, "odd_photo_path")
@@ -1489,18 +1512,19 @@ def _exercises_15():
     def threshold(namespace):
         function = answer(namespace, "threshold_at_95")
         skewed = np.random.default_rng(0).exponential(size=200)  # scores that are neither evenly spaced nor 1..100
+        answers = []
         for scores in (np.arange(1, 101, dtype=float), skewed):
             got = as_number(called(function, scores.copy()), "threshold_at_95(in_scores)")
-            ordered = np.sort(scores)
-            lowest, highest = ordered[int(0.95 * len(scores)) - 1], ordered[int(0.95 * len(scores))]
-            if lowest <= got <= highest:  # every quantile method's 95th percentile: it accepts 95 % (or one score more)
+            answers.append(got)
+            wanted, accepted = math.ceil(0.95 * len(scores)), int((scores <= got).sum())
+            if wanted <= accepted <= wanted + 1:  # every quantile method's 95th percentile accepts 95 %, or one score more
                 continue
-            accepted = float(np.mean(scores <= got))
             if agrees(got, float(np.quantile(scores, 0.05))):
                 raise Wrong(f"you return {got:.2f}, the 5th percentile: that accepts only 5 % of the garments.")
             raise Wrong(f"for {len(scores)} scores from {scores.min():.2f} to {scores.max():.2f} your threshold, "
-                        f"{got:.3f}, accepts {accepted:.1%} of them; it must accept 95 %. Does your function use the "
-                        "scores it is given?")
+                        f"{got:.3f}, accepts {accepted} of them, {accepted / len(scores):.1%}; it must accept 95 %."
+                        + (" It returns the same for the scores 1 to 100: does your function use the scores it is "
+                           "given?" if len(answers) > 1 and answers[0] == got else ""))
         return "it accepts 95 % of the in-distribution validation scores it is given, whatever they are."
 
     def temperature(namespace):
@@ -1861,9 +1885,9 @@ def _exercises_16():
 
     def top_three_exercise(namespace):
         function = answer(namespace, "top_three")
-        for probabilities in (np.array([0.02, 0.05, 0.30, 0.01, 0.12, 0.03, 0.40, 0.02, 0.04, 0.01]),
-                              np.array([0.01, 0.55, 0.02, 0.20, 0.01, 0.01, 0.05, 0.01, 0.13, 0.01])):
-            got = called(function, probabilities.copy())
+        for case, probabilities in enumerate((np.array([0.02, 0.05, 0.30, 0.01, 0.12, 0.03, 0.40, 0.02, 0.04, 0.01]),
+                                              np.array([0.42, 0.05, 0.02, 0.20, 0.01, 0.01, 0.05, 0.01, 0.22, 0.01]))):
+            got = called(function, probabilities.copy())  # case 1 is reached only when case 0 was right
             top = np.argsort(probabilities)[::-1][:3]
             expected = {CLASS_NAMES[index]: float(probabilities[index]) for index in top}
             if not isinstance(got, dict):
@@ -1871,9 +1895,15 @@ def _exercises_16():
                             f"{type(got).__name__}.")
             if {str(key) for key in got} == {str(index) for index in top}:
                 raise Wrong("your keys are class numbers; the page shows names: series.CLASS_NAMES[number].")
+            if len(got) != 3:
+                raise Wrong(f"you give {len(got)} classes; the page shows the three most probable.")
+            if {str(key).lower() for key in got} == {name.lower() for name in expected} and set(got) != set(expected):
+                raise Wrong(f"you give {list(got)}: write the names as series.CLASS_NAMES writes them, {list(expected)}.")
             if set(got) != set(expected):
                 raise Wrong(f"for {probabilities.tolist()} you give {list(got)}; the three most probable are "
-                            f"{list(expected)}. Does your function use the probabilities it is given?")
+                            f"{list(expected)}."
+                            + (" It was right for other probabilities: does it use the ones it is given?"
+                               if case else ""))
             if list(got) != list(expected):
                 raise Wrong(f"the right three classes, in the order {list(got)}; put the most probable first: "
                             f"{list(expected)}.")
@@ -1931,11 +1961,13 @@ def _exercises_17():
                  ([0.941, 0.943, 0.942, 0.944, 0.940, 0.945], 0.94, True, "six seeds with a mean of 0.9425 make a record."),
                  ([0.93, 0.93, 0.93, 0.93, 0.93, 0.93], 0.94, False, "six seeds with a mean of 0.93 miss 0.94: "
                   "the mean divides by the number of runs, here 6."),
+                 ([0.935, 0.936, 0.934, 0.935, 0.935], 0.93, True, "the target is the one given to the function "
+                  "(0.93 here), not always 0.94."),
                  ([0.9375] * 5, 0.9375, True, "a mean exactly at the target makes a record: 'at or above' is >=.")]
         for accuracies, target, expected, why in cases:
             got = called(function, list(accuracies), target)
             if not isinstance(got, (bool, np.bool_)) and not (hasattr(got, "dtype") and np.asarray(got).dtype == bool):
-                raise Wrong(f"`is_record` should return True or False; yours returns {_described(got)}.")
+                raise Wrong(f"`is_record` should return True or False; it returns {_described(got)}.")
             if bool(got) != expected:
                 raise Wrong(f"for {accuracies} and target {target} you return {bool(got)}, and it should be {expected}: "
                             f"{why}")

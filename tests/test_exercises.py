@@ -29,6 +29,7 @@ WRONG_ANSWERS = {
     (1, 3): [("mean_brightness = x_train.mean()", "0-255 scale"), ("mean_brightness = 72.9", "0-255 scale"),
              ("mean_brightness = 100 * x_train.mean() / 255", "percentage"), ("mean_brightness = 0.3", "too coarse"),
              ("mean_brightness = 0.28", "round"),
+             ("mean_brightness = np.median(x_train) / 255", "not it"),
              ("mean_brightness = x_test.mean() / 255", "test set")],
     (2, 1): [("conv_parameters = 3 * 3 * 32 * 64", "bias"), ("conv_parameters = 3 * 3 * 64 + 64", "1 input channel")],
     (2, 2): [("feature_model = keras.Sequential([keras.Input((28, 28, 1)), layers.Conv2D(32, 3)])", "26×26"),
@@ -50,6 +51,7 @@ WRONG_ANSWERS = {
     (4, 2): [("def best_epoch(history):\n    return int(np.argmin(history['val_loss']))", "from 0"),
              ("def best_epoch(history):\n    return int(np.argmin(history['loss'])) + 1", "training loss"),
              ("def best_epoch(history):\n    return 3", "for every history"),
+             ("def best_epoch(history):\n    return min(history['val_loss'])", "not an epoch number"),
              ("def best_epoch(history):\n    v = history['val_loss']\n    for i in range(1, len(v)):\n"
               "        if v[i] > v[i - 1]:\n            return i\n    return len(v)", "a dip that a later epoch")],
     (4, 3): [("gaps = np.array(history['accuracy']) - np.array(history['val_accuracy'])\n"
@@ -60,8 +62,8 @@ WRONG_ANSWERS = {
               "epochs_past_5_points = int((gaps > 0.05).sum())", "compares the losses")],
     (5, 1): [("reloaded = model", "itself"), ("reloaded = series.build_lesson_cnn()", "differ"),
              ("reloaded = 'my_copy.keras'", "a Keras model")],
-    (5, 2): [("adam_variables = 20", "step counter"), ("adam_variables = 10", "two for each"),
-             ("adam_variables = 12", "not one"), ("adam_variables = len(model_from_keras.layers)", "counts layers")],
+    (5, 2): [("conv_adam_variables = 4", "two for each"), ("conv_adam_variables = 2", "counts the layers"),
+             ("conv_adam_variables = 10", "Adam as a whole"), ("conv_adam_variables = 22", "all of Adam's")],
     (5, 3): [("h5_megabytes = series.H5_PATH.stat().st_size / 2**10", "KiB"),
              ("h5_megabytes = series.H5_PATH.stat().st_size", "bytes"),
              ("h5_megabytes = series.H5_PATH.stat().st_size / 1e6", "MiB")],
@@ -70,6 +72,7 @@ WRONG_ANSWERS = {
     (6, 2): [("def interval_half_width(p, n):\n    return np.sqrt(p * (1 - p) / n)", "1.96"),
              ("def interval_half_width(p, n):\n    return 1.96 * p * (1 - p) / n", "square root"),
              ("def interval_half_width(p, n):\n    return 0.0059", "use both p and n"),
+             ("def interval_half_width(p, n):\n    return 100 * 1.96 * np.sqrt(p * (1 - p) / n)", "percentage points"),
              ("def interval_half_width(p, n):\n    return 1.96 * np.sqrt(p * (1 - p) / 10_000)", "use both p and n")],
     (6, 4): [("my_cnn = series.build_lesson_cnn()", "below the target"), ("my_cnn = 'my model'", "a Keras model")],
     (6, 3): [("shirts_mistaken_for = 'Shirt'", "right answer for a Shirt"),
@@ -154,13 +157,16 @@ WRONG_ANSWERS = {
     (12, 5): [("small_cnn = series.build_lesson_cnn()", "at most 20,000"),
               ("small_cnn = keras.Sequential([keras.Input((28, 28, 1)), layers.Flatten(), layers.Dense(10)])",
                "below the target")],
-    (14, 4): [("clockwise_degrees = 90", "orientation 6"), ("clockwise_degrees = 180", "upside-down")],
+    (14, 4): [("clockwise_degrees = 90", "orientation 6"), ("clockwise_degrees = 180", "upside-down"),
+              ("clockwise_degrees = 450", "450 (a turn of 90° clockwise)")],
     (15, 1): [("ece_by_hand = 0.4", "largest gap"), ("ece_by_hand = (abs(2 / 3 - 0.9) + abs(1 - 0.6)) / 2", "alike"),
               ("ece_by_hand = 0.32", "alike"), ("ece_by_hand = abs(0.8 - 0.78)", "all five images")],
     (15, 2): [("def threshold_at_95(in_scores):\n    return float(np.quantile(in_scores, 0.05))", "only 5 %"),
               ("def threshold_at_95(in_scores):\n    return float(np.max(in_scores))", "must accept 95 %"),
               ("def threshold_at_95(in_scores):\n    return 95", "use the scores"),
-              ("def threshold_at_95(in_scores):\n    return np.sort(in_scores)[-5]", "must accept 95 %")],
+              ("def threshold_at_95(in_scores):\n    return np.sort(in_scores)[-5]", "must accept 95 %"),
+              ("def threshold_at_95(in_scores):\n    return np.quantile(in_scores, 0.975)", "must accept 95 %"),
+              ("def threshold_at_95(in_scores):\n    return np.quantile(in_scores, 0.96)", "accepts 192 of them")],
     (15, 3): [("probabilities_at_t2 = series.softmax(np.array([2.0, 0.0]) * 2)", "multiplied"),
               ("probabilities_at_t2 = [73.1, 26.9]", "percentages"), ("probabilities_at_t2 = 0.731", "one number"),
               ("probabilities_at_t2 = series.softmax(np.array([2.0, 0.0]))", "T = 1")],
@@ -183,7 +189,11 @@ WRONG_ANSWERS = {
     (16, 3): [("logit_from_int8 = 30 * 0.25", "zero point"), ("logit_from_int8 = (30 + (-10)) * 0.25", "subtracted"),
               ("logit_from_int8 = 30 / 0.25 + (-10)", "going back")],
     (16, 4): [("def top_three(probabilities):\n    return {'Shirt': 0.4, 'Pullover': 0.3, 'Coat': 0.12}",
-               "use the probabilities"),
+               "does it use the ones it is given"),
+              ("def top_three(probabilities):\n    top = np.argsort(probabilities)[::-1][:4]\n"
+               "    return {series.CLASS_NAMES[i]: float(probabilities[i]) for i in top}", "three most probable"),
+              ("def top_three(probabilities):\n    top = np.argsort(probabilities)[::-1][:3]\n"
+               "    return {series.CLASS_NAMES[i].lower(): float(probabilities[i]) for i in top}", "as series.CLASS_NAMES"),
               ("def top_three(probabilities):\n    top = np.argsort(probabilities)[:3]\n"
                "    return {series.CLASS_NAMES[i]: float(probabilities[i]) for i in top}", "three most probable"),
               ("def top_three(probabilities):\n    top = np.argsort(probabilities)[::-1][:3]\n"
@@ -204,7 +214,9 @@ WRONG_ANSWERS = {
               ("def is_record(test_accuracies, target):\n    return len(test_accuracies) >= 5 and "
                "sum(test_accuracies) / 5 >= target", "number of runs"),
               ("def is_record(test_accuracies, target):\n    return 'yes' if np.mean(test_accuracies) >= target else 'no'",
-               "True or False")],
+               "True or False"),
+              ("def is_record(test_accuracies, target):\n    return len(test_accuracies) >= 5 and "
+               "np.mean(test_accuracies) >= 0.94", "given to the function")],
 }
 # (notebook, exercise) -> right answers written another valid way than the solution: other types (a Keras or
 # TensorFlow tensor, a NumPy scalar, a dict by class), rounded numbers, other words. Each must be judged Correct.
@@ -236,8 +248,8 @@ OTHER_RIGHT_ANSWERS = {
              "reloaded = keras.saving.load_model(series.MODELS_DIR / 'other.keras')",
              "path = str(series.MODELS_DIR / 'copy_two.keras')\nkeras.saving.save_model(model_from_keras, path)\n"
              "reloaded = keras.models.load_model(path)"],
-    (5, 2): ["adam_variables = len(model_from_keras.optimizer.variables)", "adam_variables = 22.0",
-             "adam_variables = 2 + 2 * 10"],
+    (5, 2): ["conv_adam_variables = len([v for v in model_from_keras.optimizer.variables if 'conv2d' in v.path])",
+             "conv_adam_variables = 8.0", "conv_adam_variables = 2 * 2 * 2"],
     (5, 3): ["h5_megabytes = round(series.H5_PATH.stat().st_size / 2**20, 1)",
              "import os\nh5_megabytes = os.path.getsize(series.H5_PATH) / 1024 / 1024"],
     (6, 1): ["def recall_per_class(confusion):\n    return confusion.diagonal() / confusion.sum(1)",
@@ -246,7 +258,7 @@ OTHER_RIGHT_ANSWERS = {
     (6, 2): ["from scipy.stats import norm\n\n\ndef interval_half_width(p, n):\n"
              "    return norm.ppf(0.975) * math.sqrt(p * (1 - p) / n)",
              "def interval_half_width(p, n):\n    return 1.96 * (p * (1 - p) / n) ** 0.5"],
-    (6, 3): ["shirts_mistaken_for = 't-shirt/top'", "shirts_mistaken_for = 0",
+    (6, 3): ["shirts_mistaken_for = 't-shirt/top'", "shirts_mistaken_for = 0", "shirts_mistaken_for = 'T-shirt'",
              "import collections\nshirts_mistaken_for = series.CLASS_NAMES[collections.Counter("
              "predicted[(y_test == 6) & (predicted != 6)].tolist()).most_common(1)[0][0]]"],
     (7, 1): ["def conv2d_same(images, kernel, bias):\n"
@@ -300,6 +312,7 @@ OTHER_RIGHT_ANSWERS = {
     (14, 4): ["clockwise_degrees = 270.0", "clockwise_degrees = -90", "clockwise_degrees = 360 - 90"],
     (15, 1): ["ece_by_hand = 0.3", "ece_by_hand = 0.6 * abs(2 / 3 - 0.9) + 0.4 * abs(1 - 0.6)"],
     (15, 2): ["def threshold_at_95(in_scores):\n    return series.acceptance_threshold(in_scores)",
+              "def threshold_at_95(in_scores):\n    return np.quantile(in_scores, 0.95, method='higher')",
               "def threshold_at_95(in_scores):\n    return np.percentile(in_scores, 95, method='higher')"],
     (15, 3): ["probabilities_at_t2 = [0.73, 0.27]", "probabilities_at_t2 = keras.ops.softmax(np.array([1.0, 0.0]))"],
     (15, 4): ["nll_by_hand = 1.04", "nll_by_hand = np.mean(-np.log([0.5, 0.25]))"],
