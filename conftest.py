@@ -46,27 +46,14 @@ def unit_of_work(nodeid):
     return path
 
 
-def last_costs(report=NOTEBOOKS_DIR.parent / "benchmarks" / "test_times.md"):
-    """{test file: its seconds in the last timed run}, from the costliest units that benchmarks/test_times.md lists."""
-    costs = {}
-    text = report.read_text() if report.exists() else ""
-    for path, seconds in re.findall(r"^\| (tests/[\w/]+\.py)\S* \| ([\d.]+) \|$", text, re.M):
-        costs[path] = costs.get(path, 0.0) + float(seconds)
-    return costs
-
-
-LAST_COSTS = last_costs()
-
-
-def order_of_work(unit, costs=LAST_COSTS):
+def order_of_work(unit):
     """The longest units first, so that the two processes finish together: the chain of notebooks, then the
-    other notebooks from the last to the first (the later ones train more), then the test files, the costliest in
-    the last timed run first."""
+    other notebooks from the last to the first (the later ones train more), then the test files."""
     if unit == CHAIN:
         return (0, 0, unit)
     if unit.startswith("notebooks/"):
         return (1, -int(Path(unit).name[:2]), unit)
-    return (2, -costs.get(unit, 0.0), unit)
+    return (2, 0, unit)
 
 
 class SeriesScheduling(LoadScopeScheduling):

@@ -1,7 +1,5 @@
 """conftest.py hands the tests to two processes: what runs together, in order, and what goes first."""
 
-import pytest
-
 import conftest
 from tools.notebook_code import NOTEBOOKS
 
@@ -24,18 +22,6 @@ def test_the_other_notebooks_and_each_test_file_are_units_of_their_own():
 def test_the_chain_goes_first_then_the_later_notebooks_then_the_test_files():
     units = ["tests/test_benchmark.py", "notebooks/01_load_and_explore_the_data.ipynb", conftest.CHAIN,
              "notebooks/17_speedrun.ipynb", "tests/test_a.py"]
-    assert sorted(units, key=lambda unit: conftest.order_of_work(unit, costs={})) == [
+    assert sorted(units, key=conftest.order_of_work) == [
         conftest.CHAIN, "notebooks/17_speedrun.ipynb", "notebooks/01_load_and_explore_the_data.ipynb",
         "tests/test_a.py", "tests/test_benchmark.py"]
-
-
-def test_the_test_files_go_costliest_first_as_the_last_timed_run_measured_them(tmp_path):
-    report = tmp_path / "test_times.md"
-    report.write_text("| unit | seconds |\n|---|---|\n| notebooks/10_beat_92_percent.ipynb | 69.2 |\n"
-                      "| tests/test_site.py::test_audit | 47.1 |\n| tests/test_site.py::test_links | 3.0 |\n"
-                      "| tests/test_exercises.py::test_the_blank | 26.8 |\n")
-    costs = conftest.last_costs(report)
-    assert costs == {"tests/test_site.py": pytest.approx(50.1), "tests/test_exercises.py": 26.8}
-    units = ["tests/test_a.py", "tests/test_exercises.py", "tests/test_site.py"]
-    assert sorted(units, key=lambda unit: conftest.order_of_work(unit, costs)) == [
-        "tests/test_site.py", "tests/test_exercises.py", "tests/test_a.py"]
