@@ -881,8 +881,8 @@ def _exercises_01():
             (int((image > 0).sum()), "those are the pixels that are not black; black is the value 0."),
             (image.size, "that is every pixel of the image, 28 × 28."),
             (expected / image.size, "that is the share of black pixels; the exercise asks how many."),
-            (int((x_train[:, :, :] == 0).sum()), "that counts the black pixels of every training image; the exercise "
-                                                 "asks about x_train[0] alone.")])
+            (int((x_train == 0).sum()), "that counts the black pixels of every training image; the exercise asks about "
+                                        "x_train[0] alone.")])
         return f"{expected} of its 784 pixels are 0: the garment fills less than half of the square."
 
     def validation_counts(namespace):
@@ -1003,9 +1003,8 @@ def _exercises_04():
         expected = epochs - lowest
         _compare(answer(namespace, "epochs_after_lowest_loss"), expected, "epochs_after_lowest_loss", from_this_run=True,
                  mistakes=[(lowest, "that is the epoch of the lowest validation loss itself; count the epochs after it."),
-                           (epochs - lowest + 1, "that counts the epoch of the lowest loss too; only the ones after it."),
-                           (epochs - int(np.argmin(history["val_loss"])), "that subtracts the index, counted from 0; "
-                                                                          "epochs count from 1."),
+                           (epochs - lowest + 1, "that counts the epoch of the lowest loss too (or subtracts its "
+                                                 "index, counted from 0); only the epochs after it count."),
                            (epochs - (int(np.argmax(history["val_accuracy"])) + 1),
                             "that counts from the highest validation accuracy; the question is about the loss."),
                            (epochs - (int(np.argmin(history["loss"])) + 1), "that counts from the lowest training loss; "

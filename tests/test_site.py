@@ -3,6 +3,7 @@
 The site is built once for this file (build/site/), served on 127.0.0.1, and opened in headless Chromium.
 """
 
+import contextlib
 import functools
 import http.server
 import re
@@ -156,21 +157,26 @@ def test_the_exercises_are_shown_blank_with_a_note_that_the_notebook_checks_them
         assert "____" in text, notebook.name
 
 
-def stand_in(route):
-    """Answer a request for another host (the Colab badge's picture) with a small picture: the tests run offline."""
-    route.fulfill(status=200, content_type="image/svg+xml",
-                  body='<svg xmlns="http://www.w3.org/2000/svg" width="117" height="20"></svg>')
+@contextlib.contextmanager
+def offline_page():
+    """A page of headless Chromium whose requests to other hosts (the Colab badge's picture) get a small stand-in
+    picture: the tests run offline."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page()
+        picture = '<svg xmlns="http://www.w3.org/2000/svg" width="117" height="20"></svg>'
+        page.route(re.compile(r"^https?://(?!127\.0\.0\.1)"),
+                   lambda route: route.fulfill(status=200, content_type="image/svg+xml", body=picture))
+        yield page
+        browser.close()
 
 
 @needs_chromium
 def test_every_page_opens_in_a_browser_without_an_error_and_with_every_image_loaded(site_url):
-    from playwright.sync_api import sync_playwright
-
     problems = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_page()
-        page.route(re.compile(r"^https?://(?!127\.0\.0\.1)"), stand_in)  # offline: the badges' host answers here
+    with offline_page() as page:
         page.on("console", lambda message: message.type == "error" and problems.append(f"{page.url}: {message.text}"))
         page.on("pageerror", lambda error: problems.append(f"{page.url}: {error}"))
         page.on("response", lambda response: response.status >= 400 and problems.append(f"{response.status} {response.url}"))
@@ -183,38 +189,27 @@ def test_every_page_opens_in_a_browser_without_an_error_and_with_every_image_loa
         for name, address in [("landing", "index.html"), ("lesson_figure", "04_plot_the_learning_curves.html#the-curves")]:
             page.goto(site_url + address, wait_until="load")
             page.screenshot(path=str(SCREENSHOTS / f"site_{name}.png"))
-        browser.close()
     assert problems == []
 
 
 @needs_chromium
 def test_search_finds_a_glossary_term_and_leads_to_the_notebook_that_explains_it(site_url):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_page()
-        page.route(re.compile(r"^https?://(?!127\.0\.0\.1)"), stand_in)
+    with offline_page() as page:
         page.goto(site_url + "search.html?q=temperature+scaling")
         results = page.locator("ul.search li a")
         results.first.wait_for(timeout=30_000)
         hrefs = [results.nth(index).get_attribute("href") for index in range(results.count())]
         SCREENSHOTS.mkdir(exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "site_search.png"))
-        browser.close()
     assert any(href.startswith("15_saliency_calibration_and_out_of_distribution") for href in hrefs), hrefs
 
 
 @needs_chromium
 def test_no_page_has_a_serious_or_critical_accessibility_violation(site_url):
     from axe_playwright_python.sync_playwright import Axe
-    from playwright.sync_api import sync_playwright
 
     axe, found = Axe(), {}
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_page()
-        page.route(re.compile(r"^https?://(?!127\.0\.0\.1)"), stand_in)
+    with offline_page() as page:
         for path in pages():
             if path.name in ("genindex.html", "search.html"):
                 continue
@@ -222,5 +217,4 @@ def test_no_page_has_a_serious_or_critical_accessibility_violation(site_url):
             for violation in axe.run(page).response["violations"]:
                 if violation["impact"] in ("serious", "critical"):
                     found.setdefault(violation["id"], []).append(path.name)
-        browser.close()
     assert found == {}

@@ -20,15 +20,14 @@ import posixpath
 import re
 import shutil
 import sys
-from pathlib import Path
 
 import nbformat
 from sphinx.cmd.build import build_main
 
+from tools.export_module import ROOT
 from tools.notebook_code import NOTEBOOKS
 from tools.release import REPOSITORY, current_release
 
-ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "build" / "site-source"
 OUTPUT = ROOT / "build" / "site"
 CONFIGURATION = ROOT / "site"
@@ -53,8 +52,8 @@ def github_blob(path, release):
 
 def site_target(target, source_file, release):
     """Where a link of `source_file` (a path in the repository) points on the site."""
-    address, anchor = (target.split("#", 1) + [""])[:2] if "#" in target else (target, "")
-    anchor = f"#{anchor}" if anchor else ""
+    address, hash_sign, anchor = target.partition("#")
+    anchor = hash_sign + anchor
     for prefix in (f"https://colab.research.google.com/github/{REPOSITORY}/blob/{release}/",
                    f"https://github.com/{REPOSITORY}/blob/{release}/"):
         if address.startswith(prefix):
@@ -88,9 +87,8 @@ def with_site_links(markdown, source_file, release):
 
 def landing_page(release):
     readme = with_site_links((ROOT / "README.md").read_text(), "README.md", release)
-    title, rest = readme.split("\n", 1)
     lessons = "\n".join(path.stem for path in NOTEBOOKS)
-    return (f"{title}\n{rest}\n\n```{{toctree}}\n:hidden:\n:caption: Lessons\n\n{lessons}\n```\n\n"
+    return (f"{readme}\n\n```{{toctree}}\n:hidden:\n:caption: Lessons\n\n{lessons}\n```\n\n"
             "```{toctree}\n:hidden:\n:caption: Reference\n\nexercises\nglossary\nresults\nspeedrun\n```\n")
 
 

@@ -11,13 +11,15 @@ parameters). With two test processes, the units' seconds add up to about twice t
 The README's test times quote this page, and tests/test_quoted_numbers.py checks that they do.
 """
 
+import contextlib
+import io
 import re
 import sys
 import time
 from collections import Counter
 from pathlib import Path
 
-from tools.run_series import processor
+from tools.notebook_code import NOTEBOOKS_DIR
 
 TEST_TIMES = Path(__file__).resolve().parent.parent / "benchmarks" / "test_times.md"
 DURATION = re.compile(r"^([\d.]+)s (?:call|setup|teardown)\s+(\S+?\.(?:py|ipynb))(?:::([^[\n]+?))?(?:\[.*\])?\s*$", re.M)
@@ -47,16 +49,17 @@ def page(log: str, machine: str, date: str) -> str:
             f"| unit | seconds |\n|---|---|\n{rows}\n")
 
 
-def processor_and_flags() -> str:
-    """The processor, its cpu family and the flags that decide training speed: AVX2-only machines take longer."""
-    described = processor()  # puts notebooks/ on the path, for the import below
-    from fmnist_series import TIMING_FLAGS, machine
+def machine_description() -> str:
+    """The shared module's description of the processor, its cores and its timing flags (`describe_machine`), on
+    one line: AVX2-only machines take longer."""
+    sys.path.insert(0, str(NOTEBOOKS_DIR))
+    from fmnist_series import describe_machine  # imported here: it loads TensorFlow
 
-    info = machine()
-    flags = ", ".join(flag for flag in TIMING_FLAGS if flag in info["flags"])
-    return f"{described}; cpu family {info['cpu family']}; {flags}"
+    with contextlib.redirect_stdout(io.StringIO()) as printed:
+        describe_machine()
+    return "; ".join(printed.getvalue().splitlines())
 
 
 if __name__ == "__main__":
-    TEST_TIMES.write_text(page(Path(sys.argv[1]).read_text(), processor_and_flags(), time.strftime("%Y-%m-%d")))
+    TEST_TIMES.write_text(page(Path(sys.argv[1]).read_text(), machine_description(), time.strftime("%Y-%m-%d")))
     print(f"wrote {TEST_TIMES}")
