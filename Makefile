@@ -10,7 +10,7 @@ OLDEST_TENSORFLOW := 2.19.0
 OLDEST_KERAS := 3.10.0
 
 series: data  ## run every notebook in order, full mode, saving outputs and models/
-	$(BIN)/python tools/run_series.py
+	$(BIN)/python -m tools.run_series
 	$(BIN)/python -m tools.write_results
 
 results: $(BIN)/.installed  ## copy each notebook's finding (the Markdown its run generated) into RESULTS.md
@@ -52,7 +52,7 @@ ablation: data  ## train notebook 10's better CNN without one choice at a time, 
 	$(BIN)/python -m benchmarks.better_cnn_ablation
 
 speedrun: data  ## run notebook 17 in full: the speedrun's ladder and records, written to benchmarks/speedrun.md
-	$(BIN)/python tools/run_series.py notebooks/17_speedrun.ipynb
+	$(BIN)/python -m tools.run_series notebooks/17_speedrun.ipynb
 
 demo: data  ## serve notebook 16's web page for the lesson CNN on 127.0.0.1 (the address is printed; Ctrl+C stops it)
 	cd notebooks && ../$(BIN)/python -c "import fmnist_series; fmnist_series.serve_demo()"

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from xdist.scheduler import LoadScopeScheduling
 
-from tools.notebook_code import NOTEBOOKS, NOTEBOOKS_DIR, models_loaded
+from tools.notebook_code import models_loaded
+from tools.project import NOTEBOOKS, NOTEBOOKS_DIR
 
 # Notebooks run in quick mode under the tests. The kernels that nbval starts inherit this.
 # FMNIST_QUICK=0 pytest checks the full lesson instead (it takes as long as `make series`).

@@ -27,10 +27,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import keras  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from benchmarks.faster_and_smaller import processor, series  # noqa: E402  (series: the shared module)
+from benchmarks.faster_and_smaller import series  # noqa: E402  (series: the shared module)
+from tools.project import FULL_RUN_MODELS_DIR  # noqa: E402
 
-MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
-RESULTS_PATH = Path(__file__).resolve().parent / "ablation.md"
+ABLATION_RESULTS = Path(__file__).resolve().parent / "ablation.md"
 
 
 def recipe():
@@ -89,9 +89,9 @@ def ablation(recipe_model, x_fit, y_fit, x_val, y_val, variants):
     return rows
 
 
-def report(rows, validation_images):
+def ablation_report(rows, validation_images):
     lines = [
-        f"## Ablation of notebook 10's better CNN, {date.today():%Y-%m-%d}: {processor()}, "
+        f"## Ablation of notebook 10's better CNN, {date.today():%Y-%m-%d}: {series.processor_summary()}, "
         f"TensorFlow {tf.__version__}, Keras {keras.__version__}",
         "",
         f"Validation accuracy on the {validation_images:,} validation images (no test-time mirror images) "
@@ -112,7 +112,7 @@ def report(rows, validation_images):
 
 
 def main():
-    recipe_path = MODELS_DIR / "better_cnn.keras"
+    recipe_path = FULL_RUN_MODELS_DIR / "better_cnn.keras"
     if not recipe_path.exists():
         sys.exit(f"Missing {recipe_path}: run notebook 10 first (make series).")
     (x_train, y_train), _ = keras.datasets.fashion_mnist.load_data()
@@ -121,10 +121,10 @@ def main():
     x_fit, y_fit, x_val, y_val = (x_train[:training_images], y_train[:training_images],
                                   x_train[training_images:], y_train[training_images:])
     rows = ablation(keras.models.load_model(recipe_path), x_fit, y_fit, x_val, y_val, variants(recipe()))
-    table = report(rows, len(y_val))
+    table = ablation_report(rows, len(y_val))
     print("\n" + table)
-    RESULTS_PATH.write_text(table)
-    print(f"Written to {RESULTS_PATH}")
+    ABLATION_RESULTS.write_text(table)
+    print(f"Written to {ABLATION_RESULTS}")
 
 
 if __name__ == "__main__":

@@ -17,7 +17,6 @@ tables are printed and written to benchmarks/results.md, whose figures the READM
 
 import functools
 import os
-import platform
 import sys
 import tempfile
 from datetime import date
@@ -29,25 +28,14 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "notebooks"))  # the series' shared module
+from tools.project import FULL_RUN_MODELS_DIR, NOTEBOOKS_DIR  # noqa: E402
+
+sys.path.insert(0, str(NOTEBOOKS_DIR))  # the series' shared module
 import fmnist_series as series  # noqa: E402
 
-MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
-RESULTS_PATH = Path(__file__).resolve().parent / "results.md"
+BENCHMARK_RESULTS = Path(__file__).resolve().parent / "results.md"
 TRAINING_STEPS = 200  # per run, batches of 128
 REPEATS = 3  # runs of each variant, interleaved
-
-
-def processor():
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        lines = cpuinfo.read_text().splitlines()
-        names = [line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")]
-        flags = next((line.split(":", 1)[1].split() for line in lines if line.startswith("flags")), [])
-        wanted = [flag for flag in ["avx2", "fma", "avx512f", "avx512_vnni", "avx512_bf16", "amx_bf16"] if flag in flags]
-        if names:
-            return f"{names[0]}, {len(names)} logical cores, flags: {' '.join(wanted) or 'none of note'}"
-    return f"{platform.processor() or platform.machine()}, {os.cpu_count()} logical cores"
 
 
 def training_speeds(x_fit, y_fit):
@@ -68,9 +56,9 @@ def training_speeds(x_fit, y_fit):
     return {name: [clock.images_per_second() for clock in clocks] for name, clocks in runs.items()}
 
 
-def litert_figures(x_test, y_test):
+def litert_figures(x_test, y_test, models_dir=FULL_RUN_MODELS_DIR):
     """(model, format) -> (parameters, file bytes, test accuracy, [ms per image of each pass]) for the models in models/."""
-    paths = {"lesson": MODELS_DIR / "lesson_cnn.keras", "tiny": MODELS_DIR / "tiny_cnn.keras"}
+    paths = {"lesson": models_dir / "lesson_cnn.keras", "tiny": models_dir / "tiny_cnn.keras"}
     missing = [str(path) for path in paths.values() if not path.exists()]
     if missing:
         sys.exit(f"Missing {', '.join(missing)}: run notebooks 03 and 12 first (make series).")
@@ -93,11 +81,12 @@ def litert_figures(x_test, y_test):
     return figures
 
 
-def report(speeds, figures):
+def benchmark_report(speeds, figures):
     """The markdown tables of a run, headed by the date, the processor and the versions."""
     baseline = np.median(speeds["lesson CNN (baseline)"])
     lines = [
-        f"## Benchmark, {date.today():%Y-%m-%d}: {processor()}, TensorFlow {tf.__version__}, Keras {keras.__version__}",
+        f"## Benchmark, {date.today():%Y-%m-%d}: {series.processor_summary()}, "
+        f"TensorFlow {tf.__version__}, Keras {keras.__version__}",
         "",
         f"Training speed ({TRAINING_STEPS} steps of 128 images per run, the first step left out; "
         f"median and range of {REPEATS} interleaved runs), against the baseline of the same run:",
@@ -127,10 +116,10 @@ def main():
     training_images = int(len(x_train) * 0.8)
     speeds = training_speeds(x_train[:training_images], y_train[:training_images])
     figures = litert_figures(x_test, y_test)
-    tables = report(speeds, figures)
+    tables = benchmark_report(speeds, figures)
     print("\n" + tables)
-    RESULTS_PATH.write_text(tables)
-    print(f"Written to {RESULTS_PATH}")
+    BENCHMARK_RESULTS.write_text(tables)
+    print(f"Written to {BENCHMARK_RESULTS}")
 
 
 if __name__ == "__main__":

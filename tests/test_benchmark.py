@@ -21,14 +21,13 @@ def test_the_report_gives_median_range_and_ratio():
     speeds = {"lesson CNN (baseline)": [1_000, 3_000, 2_000], "pool first": [4_000, 5_500, 4_500]}
     figures = {("lesson", "Keras"): (507_530, 6_144, 0.91234, None),
                ("lesson", "LiteRT int8"): (507_530, 1_024, 0.9, [0.3, 0.2, 0.25])}
-    tables = faster_and_smaller.report(speeds, figures)
+    tables = faster_and_smaller.benchmark_report(speeds, figures)
     assert "| lesson CNN (baseline) | 2,000 (1,000–3,000) | 1.00 |" in tables
     assert "| pool first | 4,500 (4,000–5,500) | 2.25 |" in tables
     assert "| lesson | Keras | 507,530 | 6 | 0.9123 |  |" in tables
     assert "| lesson | LiteRT int8 | 507,530 | 1 | 0.9000 | 0.250 (0.200–0.300) |" in tables
 
 
-def test_missing_models_say_what_to_run(monkeypatch, tmp_path):
-    monkeypatch.setattr(faster_and_smaller, "MODELS_DIR", tmp_path)
+def test_missing_models_say_what_to_run(tmp_path):
     with pytest.raises(SystemExit, match="run notebooks 03 and 12 first"):
-        faster_and_smaller.litert_figures(None, None)
+        faster_and_smaller.litert_figures(None, None, tmp_path)

@@ -31,6 +31,6 @@ def test_each_variant_is_trained_and_compared_image_by_image():
     for name, val_accuracy, fixed, broken, _, minutes in rows[1:]:
         assert minutes > 0
         assert round((fixed - broken) / len(y_val), 6) == round(rows[0][1] - val_accuracy, 6), name
-    table = better_cnn_ablation.report(rows, len(y_val))
+    table = better_cnn_ablation.ablation_report(rows, len(y_val))
     assert "| the recipe (notebook 10's saved model) |" in table
     assert sum(line.startswith("| ") for line in table.splitlines()) == 1 + len(rows), "a header and a row per model"

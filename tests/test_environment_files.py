@@ -1,11 +1,10 @@
 """requirements.txt and environment.yml must install the same versions."""
 
 import re
-from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).parent.parent
+from tools.project import ROOT
 
 
 def pins(lines):

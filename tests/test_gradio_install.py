@@ -8,8 +8,7 @@ import numpy as np
 import pytest
 
 import fmnist_series
-
-ROOT = Path(__file__).parent.parent
+from tools.project import ROOT
 
 
 class FakePip:

@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tools.notebook_code import notebook_path
+from tools.project import notebook_path
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SCREENSHOT = Path(__file__).parent.parent / "screenshots" / "jupyterlab_01_load_and_explore.png"

@@ -3,16 +3,14 @@
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import nbformat
 import pytest
 
 import fmnist_series
 from tools.normalize_notebooks import normalized
-from tools.notebook_code import NOTEBOOKS
+from tools.project import NOTEBOOKS, ROOT
 
-ROOT = Path(__file__).parent.parent
 COLAB_PREFIX = "https://colab.research.google.com/github/"
 PLUMBING = {"setup"}
 

@@ -7,7 +7,7 @@ import nbformat
 import papermill
 
 from fmnist_series import on_background, render_as_photo
-from tools.notebook_code import notebook_path
+from tools.project import notebook_path
 
 
 def test_papermill_classifies_a_photo_given_as_a_parameter(tmp_path):

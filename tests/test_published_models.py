@@ -19,10 +19,10 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 import fmnist_series
-from tools.notebook_code import NOTEBOOKS, models_loaded, notebook_path
-from tools.release import setup_cell, sha256
+from tools.notebook_code import models_loaded
+from tools.project import MODULE, NOTEBOOKS, ROOT, notebook_path, sha256
+from tools.release import setup_cell
 
-ROOT = Path(__file__).parent.parent
 PUBLISHED = ROOT / "models" / "published"
 
 
@@ -156,7 +156,7 @@ def test_a_notebook_opened_alone_downloads_the_code_and_models_it_needs(number, 
     output = printed(run_alone(number, folder, checkout_url, monkeypatch))
     assert f"fmnist_series.py of release {fmnist_series.RELEASE}, from the series' release" in output
     downloaded = folder / f"fmnist_series_{fmnist_series.RELEASE}" / "fmnist_series.py"
-    assert downloaded.read_bytes() == (ROOT / "notebooks" / "fmnist_series.py").read_bytes()
+    assert downloaded.read_bytes() == MODULE.read_bytes()
     expected = downloads_expected(number)
     assert sorted(re.findall(r"Downloaded (\S+) from", output)) == sorted(expected)
     assert "Training it here" not in output and "has lost its partner file" not in output, \
@@ -208,27 +208,25 @@ def test_the_download_address_follows_the_colab_badges():
     owner, repository, release = re.search(r"colab\.research\.google\.com/github/([\w.-]+)/([\w.-]+)/blob/([\w.-]+)/",
                                            notebook.cells[0].source).groups()
     assert (f"{owner}/{repository}", release) == (fmnist_series.REPOSITORY, fmnist_series.RELEASE)
-    module = (ROOT / "notebooks" / "fmnist_series.py").read_text()
+    module = MODULE.read_text()
     assert 'os.environ.get("FMNIST_SERIES_URL", f"https://raw.githubusercontent.com/{REPOSITORY}/{RELEASE}/")' in module
     setup = next(cell.source for cell in notebook.cells if cell.get("id") == "setup")
-    assert setup == setup_cell(release, sha256(ROOT / "notebooks" / "fmnist_series.py"))
+    assert setup == setup_cell(release, sha256(MODULE))
     default = f"https://raw.githubusercontent.com/{owner}/{repository}/{release}/models/published/"
     assert f"`{default}`" in (ROOT / "models" / "README.md").read_text()
 
 
-def test_publishing_the_same_weights_again_keeps_the_published_file(tmp_path, monkeypatch):
+def test_publishing_the_same_weights_again_keeps_the_published_file(tmp_path):
     from tools import publish_models
 
-    monkeypatch.setattr(publish_models, "MODELS_DIR", tmp_path)
-    monkeypatch.setattr(publish_models, "PUBLISHED_DIR", tmp_path / "published")
     (tmp_path / "published").mkdir()
     model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(2)])
     model.save(tmp_path / "tiny_cnn.keras")
-    published = publish_models.publish("tiny_cnn.weights.h5", "tiny_cnn.keras")
+    published = publish_models.publish("tiny_cnn.weights.h5", "tiny_cnn.keras", tmp_path, tmp_path / "published")
     first = published.read_bytes()
-    publish_models.publish("tiny_cnn.weights.h5", "tiny_cnn.keras")
+    publish_models.publish("tiny_cnn.weights.h5", "tiny_cnn.keras", tmp_path, tmp_path / "published")
     assert published.read_bytes() == first, "the same weights leave the published file as it was"
     model.layers[0].kernel.assign(model.layers[0].kernel + 1)
     model.save(tmp_path / "tiny_cnn.keras")
-    publish_models.publish("tiny_cnn.weights.h5", "tiny_cnn.keras")
+    publish_models.publish("tiny_cnn.weights.h5", "tiny_cnn.keras", tmp_path, tmp_path / "published")
     assert published.read_bytes() != first, "new weights replace it"

@@ -12,16 +12,14 @@ calculations shown in full (≈ 0.49) are not quotes.
 
 import json
 import re
-from pathlib import Path
 
 import nbformat
 import pytest
 
-from tools.notebook_code import NOTEBOOKS
+from tools.project import NOTEBOOKS, ROOT
 from tools.run_series import README_TIMES, RUN_TIMES, readme_time, readme_time_cells
 from tools.write_results import RESULTS, with_findings
 
-ROOT = Path(__file__).parent.parent
 NUMBER = r"\d+(?:[,_]\d{3})*(?:\.\d+)?"
 UNIT = r"\s?(?:%|×(?!\s?\d)|x\b|s\b|ms\b|min\b|minutes|seconds|MiB|KiB|MB|GFLOP/s)"
 VERSION = r"(?<!Python )(?<!Keras )(?<!TensorFlow )"

@@ -1,13 +1,12 @@
 """A learner re-runs cells, and runs them out of order: the notebooks must survive it."""
 
-import hashlib
 import shutil
 
 import keras
 import nbformat
 from nbclient import NotebookClient
 
-from tools.notebook_code import notebook_path
+from tools.project import notebook_path, sha256
 
 
 def run_cells_in_order(path, folder, order):
@@ -26,10 +25,6 @@ def run_cells_in_order(path, folder, order):
         for step in order:
             for cell in code_cells if step == "all" else [by_id[step]]:
                 client.execute_cell(cell, notebook.cells.index(cell))
-
-
-def sha256(path):
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def test_02_build_and_check_cells_run_twice(tmp_path):

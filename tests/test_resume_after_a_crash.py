@@ -21,7 +21,7 @@ import pytest
 from keras import layers
 
 from fmnist_series import build_lesson_cnn
-from tools.notebook_code import notebook_path
+from tools.project import notebook_path
 
 EPOCHS, TRAIN_IMAGES = 4, 1_500  # a small problem: each run takes a few seconds
 KILL_EPOCH = 2  # counted from 1; on these images, epoch 2 improves on epoch 1, so best.keras changes

@@ -1,7 +1,7 @@
 """conftest.py hands the tests to two processes: what runs together, in order, and what goes first."""
 
 import conftest
-from tools.notebook_code import NOTEBOOKS
+from tools.project import NOTEBOOKS
 
 
 def test_every_notebook_that_loads_a_trained_model_runs_after_03_in_one_process():

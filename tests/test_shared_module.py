@@ -1,48 +1,120 @@
-"""The shared module, notebooks/fmnist_series.py: in sync with the notebooks, the one home of what they share,
-and released under one tag, with links that work from Colab."""
+"""The shared module, notebooks/fmnist_series.py: made from its sources (series/ and the notebooks) in layers whose
+dependencies run one way, the one home of what the notebooks share, and released under one tag, with links that
+work from Colab."""
 
 import ast
+import builtins
 import re
 from collections import defaultdict
-from pathlib import Path
 
 import nbformat
 import pytest
 
 import fmnist_series
 from tools import export_module
-from tools.notebook_code import NOTEBOOKS, shared_definitions
-from tools.release import REPOSITORY, setup_cell, sha256, with_new_terms
+from tools.notebook_code import shared_definitions
+from tools.project import MODULE, NOTEBOOKS, REPOSITORY, ROOT, SOURCES_DIR, sha256
+from tools.release import DOCUMENTS_WITH_LINKS, at_release, released_notebook, setup_cell, with_new_terms
 
-ROOT = Path(__file__).parent.parent
-MODULE = ROOT / "notebooks" / "fmnist_series.py"
+BLOCKS = list(export_module.blocks())
+
+
+def defined_names(source):
+    """The names a block defines at its top level: its functions, classes, assigned names and imports."""
+    names = set()
+    for node in ast.parse(source).body:
+        statements = [node, *node.body] if isinstance(node, ast.Try) else [node]  # `try: import ...`
+        statements += node.handlers[0].body if isinstance(node, ast.Try) and node.handlers else []
+        for statement in statements:
+            if isinstance(statement, (ast.FunctionDef, ast.ClassDef)):
+                names.add(statement.name)
+            elif isinstance(statement, ast.Assign):
+                names.update(name.id for target in statement.targets for name in ast.walk(target)
+                             if isinstance(name, ast.Name) and isinstance(name.ctx, ast.Store))
+            elif isinstance(statement, (ast.Import, ast.ImportFrom)):
+                names.update((alias.asname or alias.name).split(".")[0] for alias in statement.names)
+    return names
+
+
+def used_names(source):
+    """The names a block reads (`series.NAME` counts as NAME), and every name it binds anywhere, locals included."""
+    tree = ast.parse(source)
+    used, bound = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (used if isinstance(node.ctx, ast.Load) else bound).add(node.id)
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "series":
+            used.add(node.attr)
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.Lambda)):
+            if not isinstance(node, ast.Lambda):
+                bound.add(node.name)
+            arguments = node.args if not isinstance(node, ast.ClassDef) else None
+            if arguments:
+                bound.update(argument.arg for argument in arguments.posonlyargs + arguments.args + arguments.kwonlyargs)
+                bound.update(argument.arg for argument in (arguments.vararg, arguments.kwarg) if argument)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            bound.add(node.name)
+        elif isinstance(node, ast.alias):
+            bound.add((node.asname or node.name).split(".")[0])
+    return used, bound
+
 
 def module_origins():
-    """Each name the module defines: the number of the notebook it comes from, or "by hand"."""
+    """Each name the module defines: the number of the notebook it comes from, or the source file in series/."""
     origins = {}
-    text = MODULE.read_text()
-    generated_from = text.index(export_module.GENERATED_HEADER)
-    for node in ast.parse(text).body:
-        names = [node.name] if isinstance(node, (ast.FunctionDef, ast.ClassDef)) else [
-            target.id for target in getattr(node, "targets", []) if isinstance(target, ast.Name)]
-        offset = len("\n".join(text.splitlines()[: node.lineno - 1]))
-        for name in names:
-            origins[name] = "by hand"
-            if offset >= generated_from:
-                docstring = ast.get_docstring(node) if not isinstance(node, ast.Assign) else None
-                comment = text.splitlines()[node.lineno - 2]
-                origins[name] = re.search(r"Defined in notebook (\d\d)\.", docstring or comment).group(1)
+    for origin, source in BLOCKS:
+        for name in defined_names(source):
+            origins.setdefault(name, origin[len("notebooks/"):][:2] if origin.startswith("notebooks/") else origin)
     return origins
 
 
-def test_the_module_is_in_sync_with_the_notebooks():
-    """As nbdev's CI does: regenerate the module from the notebooks, and fail on any difference."""
-    assert MODULE.read_text() == export_module.module_text(), "notebooks and module are not in sync: run make module"
+def test_the_module_is_made_from_its_sources():
+    """As nbdev's CI does: make the module again from series/ and the notebooks, and fail on any difference."""
+    assert MODULE.read_text() == export_module.module_text(), "run make module"
+
+
+def test_each_block_uses_only_what_it_or_the_blocks_above_it_define():
+    """The layers' dependencies run one way: configuration, downloads, measurement, the lessons, the earlier
+    notebooks' models, the checker, the exercises. A name from a later block, or from nowhere, fails."""
+    everywhere = set().union(*(defined_names(source) for _, source in BLOCKS))
+    above = set(dir(builtins)) | {"__file__", "__name__"}
+    for origin, source in BLOCKS:
+        used, bound = used_names(source)
+        here = defined_names(source)
+        from_below = sorted(name for name in used - above - here if name in everywhere)
+        assert not from_below, f"{origin} uses {from_below}, defined only in blocks below it"
+        undefined = sorted(used - above - here - bound - everywhere)
+        assert not undefined, f"{origin} uses {undefined}, which no block defines"
+        above |= here
+
+
+def test_no_source_of_the_shared_code_is_longer_than_600_lines():
+    lengths = {path.relative_to(ROOT).as_posix(): len(path.read_text().splitlines())
+               for path in SOURCES_DIR.rglob("*.py")}
+    assert max(lengths.values()) <= 600, lengths
+
+
+def test_no_name_is_defined_twice_across_the_module_the_tools_and_the_benchmarks():
+    """Each definition has one home: the shared module's blocks, a tool or a benchmark (each script's `main` aside)."""
+    homes = defaultdict(list)
+    for origin, source in BLOCKS:
+        for name in defined_names(source):
+            homes[name].append(origin)
+    for path in sorted((ROOT / "tools").glob("*.py")) + sorted((ROOT / "benchmarks").glob("*.py")):
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.Assign) and getattr(getattr(node.value, "func", None), "id", None) == "configured":
+                continue  # read from the configuration, its one home
+            names = [node.name] if isinstance(node, (ast.FunctionDef, ast.ClassDef)) else [
+                target.id for target in getattr(node, "targets", []) if isinstance(target, ast.Name)]
+            for name in names:
+                homes[name].append(path.relative_to(ROOT).as_posix())
+    twice = {name: places for name, places in homes.items() if len(places) > 1 and name not in {"main", "__all__"}}
+    assert twice == {}, twice
 
 
 def test_every_generated_definition_says_where_it_is_defined():
     origins = module_origins()
-    generated = {name: number for name, number in origins.items() if number != "by hand"}
+    generated = {name: number for name, number in origins.items() if not number.startswith("series/")}
     assert {"build_lesson_cnn": "02", "save_atomically": "03", "photo_to_model_input": "14"}.items() <= generated.items()
     for name, number in generated.items():
         defined_there = {defined for defined, _ in shared_definitions(next(p for p in NOTEBOOKS if p.name[:2] == number))}
@@ -72,13 +144,19 @@ def test_no_function_or_class_is_defined_in_two_notebooks():
     assert {name: numbers for name, numbers in defined.items() if len(numbers) > 1} == {}
 
 
-def test_every_notebook_carries_the_same_release_and_the_module_hash():
-    expected = setup_cell(fmnist_series.RELEASE, sha256(MODULE))
+def test_make_release_of_the_current_release_changes_nothing():
+    """Every notebook carries the release, the module's SHA-256, absolute links and its glossary line as `make release`
+    writes them, and so do the READMEs' links: making the same release again leaves `git diff` empty."""
+    module_sha256 = sha256(MODULE)
     for path in NOTEBOOKS:
-        notebook = nbformat.read(path, as_version=4)
-        setup = next(cell for cell in notebook.cells if cell.get("id") == "setup")
-        assert setup.source == expected, f"{path.name}: run make release VERSION={fmnist_series.RELEASE}"
-        assert len(setup.source.splitlines()) <= 15
+        assert path.read_text() == released_notebook(path, fmnist_series.RELEASE, module_sha256), (
+            f"{path.name}: run make release VERSION={fmnist_series.RELEASE}")
+    for document in DOCUMENTS_WITH_LINKS:
+        assert document.read_text() == at_release(document.read_text(), fmnist_series.RELEASE), document.name
+
+
+def test_the_setup_cell_stays_short():
+    assert len(setup_cell(fmnist_series.RELEASE, sha256(MODULE)).splitlines()) <= 15
 
 
 def test_every_notebook_names_the_glossary_terms_it_explains_first():

@@ -18,10 +18,9 @@ from urllib.parse import unquote, urljoin, urlparse
 
 import pytest
 
-from tools.notebook_code import NOTEBOOKS
+from tools.project import NOTEBOOKS, ROOT
 from tools.release import REPOSITORY, current_release
 
-ROOT = Path(__file__).parent.parent
 SITE = ROOT / "build" / "site"
 SCREENSHOTS = ROOT / "screenshots"  # the landing page, a lesson with its figure, and a search, from the last run
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

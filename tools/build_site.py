@@ -24,9 +24,8 @@ import sys
 import nbformat
 from sphinx.cmd.build import build_main
 
-from tools.export_module import ROOT
-from tools.notebook_code import NOTEBOOKS
-from tools.release import REPOSITORY, current_release
+from tools.project import NOTEBOOKS, REPOSITORY, ROOT
+from tools.release import current_release
 
 SOURCE = ROOT / "build" / "site-source"
 OUTPUT = ROOT / "build" / "site"

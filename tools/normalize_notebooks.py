@@ -1,6 +1,6 @@
 """Rewrite notebooks in nbformat's canonical layout, without editor metadata noise.
 
-Usage: python tools/normalize_notebooks.py [NOTEBOOK ...]   (default: notebooks/*.ipynb)
+Usage: python -m tools.normalize_notebooks [NOTEBOOK ...]   (default: notebooks/*.ipynb)
 
 Keeps outputs, cell ids, tags, the two keys that collapse a cell (Colab's
 `cellView: form` and JupyterLab's `jupyter.source_hidden`) and the figures' alt text
@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 
 import nbformat
+
+from tools.project import NOTEBOOKS
 
 NOTEBOOK_METADATA = {"kernelspec", "language_info"}
 COLLAPSED = {"cellView": "form", "jupyter": {"source_hidden": True}}
@@ -32,7 +34,7 @@ def normalized(notebook):
 
 
 def main(arguments):
-    paths = [Path(argument) for argument in arguments] or sorted(Path("notebooks").glob("*.ipynb"))
+    paths = [Path(argument) for argument in arguments] or NOTEBOOKS
     changed = []
     for path in paths:
         text = path.read_text()

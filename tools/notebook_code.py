@@ -6,13 +6,6 @@ from pathlib import Path
 
 import nbformat
 
-NOTEBOOKS_DIR = Path(__file__).parent.parent / "notebooks"
-NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
-
-
-def notebook_path(number: int) -> Path:
-    return next(path for path in NOTEBOOKS if path.name.startswith(f"{number:02d}_"))
-
 
 def models_loaded(path: Path) -> set[str]:
     """The models of earlier notebooks that a notebook loads: "lesson" (03's) and "better" (10's)."""

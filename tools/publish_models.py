@@ -6,26 +6,26 @@ A notebook opened alone (in Colab, say) downloads a missing model's weights from
 on GitHub, checks them against the SHA-256 written into its code, and rebuilds the model. Weights,
 unlike whole `.keras` files, load in every Keras 3 version the series supports (a `.keras` file
 saved by Keras 3.15 does not load in Colab's 3.10). This script writes the files
-and those hashes: into PUBLISHED_SHA256 in notebooks/fmnist_series.py and into the table of
-models/README.md. Then run `make release` (the module's own SHA-256 changed) and commit it all together.
+and those hashes: into PUBLISHED_SHA256 in series/config.py (then into the module made from it) and into
+the table of models/README.md. Then run `make release` (the module's own SHA-256 changed) and commit it all together.
 
 The lesson model's weights keep Adam's state, which notebook 05 shows; the better and tiny CNNs
 are published without it (the notebooks only predict with them), which keeps them small.
 """
 
-import hashlib
 import os
 import re
 import sys
 import tempfile
 from pathlib import Path
 
+from tools.export_module import module_text
+from tools.project import CONFIG, FULL_RUN_MODELS_DIR, MODULE, ROOT, sha256
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before Keras is imported (in publish): no C++ info lines
 
-ROOT = Path(__file__).resolve().parent.parent
-MODELS_DIR = ROOT / "models"
-PUBLISHED_DIR = MODELS_DIR / "published"
-README = MODELS_DIR / "README.md"
+PUBLISHED_DIR = FULL_RUN_MODELS_DIR / "published"
+README = FULL_RUN_MODELS_DIR / "README.md"
 
 # published file -> the model in models/ it is made from
 PUBLISHED = {
@@ -35,10 +35,6 @@ PUBLISHED = {
     "tiny_cnn.weights.h5": "tiny_cnn.keras",
 }
 TABLE_START, TABLE_END = "<!-- published: start -->", "<!-- published: end -->"
-
-
-def sha256(path):
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def same_weights(path, other):
@@ -56,15 +52,15 @@ def same_weights(path, other):
     return first.keys() == second.keys() and all(np.array_equal(first[name], second[name]) for name in first)
 
 
-def publish(name, source_name):
-    """Write models/published/`name` from models/`source_name`, atomically.
+def publish(name, source_name, models_dir=FULL_RUN_MODELS_DIR, published_dir=PUBLISHED_DIR):
+    """Write `published_dir`/`name` (models/published/) from `models_dir`/`source_name`, atomically.
 
     Weights equal to those already published leave the published file as it is, so that its SHA-256
     and the notebooks' copies of it do not change for nothing.
     """
-    source = MODELS_DIR / source_name
-    target = PUBLISHED_DIR / name
-    with tempfile.TemporaryDirectory(dir=PUBLISHED_DIR) as folder:
+    source = models_dir / source_name
+    target = published_dir / name
+    with tempfile.TemporaryDirectory(dir=published_dir) as folder:
         temporary = Path(folder) / name
         if name.endswith(".weights.h5"):
             import keras
@@ -80,25 +76,24 @@ def publish(name, source_name):
     return target
 
 
-def set_hash_in_module(name, digest):
-    """Rewrite the entry of `name` in the shared module's PUBLISHED_SHA256; True when it changed."""
-    module = ROOT / "notebooks" / "fmnist_series.py"
-    text = module.read_text()
+def set_hash_in_config(name, digest):
+    """Rewrite the entry of `name` in PUBLISHED_SHA256 of series/config.py; True when it changed."""
+    text = CONFIG.read_text()
     updated = re.sub(rf'^(    "{re.escape(name)}": )"[0-9a-f]*",$', rf'\g<1>"{digest}",', text, count=1, flags=re.M)
-    module.write_text(updated)
+    CONFIG.write_text(updated)
     return updated != text
 
 
 def main():
-    missing = [source for source in PUBLISHED.values() if not (MODELS_DIR / source).exists()]
+    missing = [source for source in PUBLISHED.values() if not (FULL_RUN_MODELS_DIR / source).exists()]
     if missing:  # checked before anything is written, so that files, README and notebooks stay in step
-        sys.exit(f"Missing {', '.join(missing)} in {MODELS_DIR}: run the full series first (make series).")
+        sys.exit(f"Missing {', '.join(missing)} in {FULL_RUN_MODELS_DIR}: run the full series first (make series).")
     PUBLISHED_DIR.mkdir(exist_ok=True)
     rows = []
     for name, source_name in PUBLISHED.items():
         path = publish(name, source_name)
         digest = sha256(path)
-        print(f"{name}: {digest} ({'rewritten' if set_hash_in_module(name, digest) else 'unchanged'} in fmnist_series.py)")
+        print(f"{name}: {digest} ({'rewritten' if set_hash_in_config(name, digest) else 'unchanged'} in series/config.py)")
         rows.append(f"| `{name}` | {path.stat().st_size:,} | `{digest}` |")
     for stale in set(PUBLISHED_DIR.iterdir()) - {PUBLISHED_DIR / name for name in PUBLISHED}:
         print(f"removing {stale.name}, which is no longer published")
@@ -108,6 +103,7 @@ def main():
     table = "\n".join(["| file | bytes | SHA-256 |", "|---|---:|---|", *rows])
     readme = re.sub(f"{TABLE_START}.*?{TABLE_END}", f"{TABLE_START}\n{table}\n{TABLE_END}", readme, flags=re.S)
     README.write_text(readme)
+    MODULE.write_text(module_text())
     print(f"{total / 2**20:.1f} MiB in {PUBLISHED_DIR.relative_to(ROOT)}/; models/README.md updated")
 
 

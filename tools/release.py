@@ -4,25 +4,23 @@ Usage: python -m tools.release VERSION   (`make release VERSION=v2.0.0` runs it;
 
 A notebook opened alone (in Colab, say) downloads fmnist_series.py and the published models from
 the repository at its release tag, never from main, so a copy saved today keeps working after main
-moves on. This script writes VERSION into the module's RELEASE, regenerates the module from the
-notebooks, and writes every notebook's setup cell from SETUP_CELL with VERSION and the module's
+moves on. This script writes VERSION into RELEASE in series/config.py, regenerates the module from its
+sources, and writes every notebook's setup cell from SETUP_CELL with VERSION and the module's
 SHA-256. It points the Colab badges, the links between notebooks and the address of the published
 models (here, in README.md and in models/README.md) at VERSION. Commit the result, then tag that
 commit VERSION and push the tag with it.
 """
 
-import hashlib
 import posixpath
 import re
 import sys
-from pathlib import Path
 
 import nbformat
 
-from tools.export_module import MODULE, ROOT, module_text, notebooks
+from tools.export_module import module_text
 from tools.normalize_notebooks import normalized
+from tools.project import CONFIG, MODULE, NOTEBOOKS, REPOSITORY, ROOT, configured, sha256
 
-REPOSITORY = "fmnist-keras/fashion-mnist-cnn"
 SETUP_CELL = '''# @title Setup: the series' shared code, fmnist_series.py. Run this cell; its code needs no reading.
 KEEP_MODELS_IN_DRIVE = False  # @param {{type:"boolean"}}
 RELEASE = "{release}"  # `make release` writes the release and the SHA-256 of its fmnist_series.py
@@ -49,17 +47,13 @@ VERSIONED_URL = re.compile(
 
 def current_release():
     """The release that fmnist_series.py and every link carry now: what `make release` last wrote."""
-    return re.search(r'^RELEASE = "([^"]+)"', MODULE.read_text(), re.M).group(1)
+    return configured("RELEASE")
 
 
 RELATIVE_LINK = re.compile(r"\]\((?!https?://|mailto:)([^)\s]+)\)")
 GLOSSARY = ROOT / "GLOSSARY.md"
 GLOSSARY_ROW = re.compile(r"^\| (?P<term>[^|]+?) \| [^|]+ \| \[(?P<first>\d\d)\]\[\d\d\]", re.M)
 NEW_TERMS_LINE = re.compile(r"\n\n\*\*New terms here\*\*[^\n]*")
-
-
-def sha256(path):
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def setup_cell(release, module_sha256):
@@ -93,23 +87,30 @@ def with_new_terms(title, number, release):
     return NEW_TERMS_LINE.sub("", title) + line
 
 
+def released_notebook(path, version, module_sha256):
+    """The text of notebook `path` at release `version`: its setup cell, its links and its title's glossary line."""
+    notebook = nbformat.read(path, as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and cell.id == "setup" and "fmnist_series" in cell.source:
+            cell.source = setup_cell(version, module_sha256)
+        elif cell.cell_type == "markdown":
+            cell.source = absolute_links(at_release(cell.source, version), version)
+            if cell.id == "title":
+                cell.source = with_new_terms(cell.source, int(path.name[:2]), version)
+    return normalized(notebook)
+
+
+DOCUMENTS_WITH_LINKS = (ROOT / "README.md", ROOT / "models" / "README.md")
+
+
 def release(version):
-    module = MODULE.read_text()
-    module = re.sub(r'^RELEASE = "[^"]*"', f'RELEASE = "{version}"', module, count=1, flags=re.M)
-    MODULE.write_text(module)
-    MODULE.write_text(module_text())  # the generated part, from the notebooks as they are
+    config = CONFIG.read_text()
+    CONFIG.write_text(re.sub(r'^RELEASE = "[^"]*"', f'RELEASE = "{version}"', config, count=1, flags=re.M))
+    MODULE.write_text(module_text())  # from its sources, the notebooks included, as they are now
     module_sha256 = sha256(MODULE)
-    for path in notebooks():
-        notebook = nbformat.read(path, as_version=4)
-        for cell in notebook.cells:
-            if cell.cell_type == "code" and cell.id == "setup" and "fmnist_series" in cell.source:
-                cell.source = setup_cell(version, module_sha256)
-            elif cell.cell_type == "markdown":
-                cell.source = absolute_links(at_release(cell.source, version), version)
-                if cell.id == "title":
-                    cell.source = with_new_terms(cell.source, int(path.name[:2]), version)
-        path.write_text(normalized(notebook))
-    for document in (ROOT / "README.md", ROOT / "models" / "README.md"):
+    for path in NOTEBOOKS:
+        path.write_text(released_notebook(path, version, module_sha256))
+    for document in DOCUMENTS_WITH_LINKS:
         document.write_text(at_release(document.read_text(), version))
     print(f"Release {version}: fmnist_series.py has SHA-256 {module_sha256}. Commit, then tag that commit {version}.")
 

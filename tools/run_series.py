@@ -1,6 +1,6 @@
 """Execute the notebooks in order, headless, saving each one with its outputs.
 
-Usage: python tools/run_series.py [NOTEBOOK ...]   (default: every notebook in notebooks/)
+Usage: python -m tools.run_series [NOTEBOOK ...]   (default: every notebook in notebooks/)
 
 Each notebook runs in a fresh kernel started in notebooks/, as JupyterLab would
 run it, and is written back only once all its cells succeeded, so a failed run
@@ -26,8 +26,8 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS_DIR = ROOT / "notebooks"
+from tools.project import NOTEBOOKS, NOTEBOOKS_DIR, ROOT, quick_mode
+
 RUN_TIMES = ROOT / "benchmarks" / "run_times.json"
 README_TIMES = ROOT / "README.md"  # its series table ends each row with the notebook's full-run time
 TIME_CELL = re.compile(r"^(\| \d\d \| \[[^]]*\]\(notebooks/(?P<name>[^)]+\.ipynb)\) \|.*\| )(?P<time>[^|]*?)( \|)$", re.M)
@@ -54,20 +54,13 @@ def write_readme_times() -> None:
     README_TIMES.write_text(TIME_CELL.sub(cell, README_TIMES.read_text()))
 
 
-def processor() -> str:
-    """The processor as the shared module's `machine()` reads it, with its physical cores and threads per core."""
-    sys.path.insert(0, str(NOTEBOOKS_DIR))
-    from fmnist_series import machine  # imported here: it loads TensorFlow, which only a full run needs
-
-    info = machine()
-    return (f"{info['model name']}, {info['physical cores']} physical cores, "
-            f"{info['logical cores'] // max(info['physical cores'], 1)} thread(s) per core")
-
-
 def record_run_time(name: str, seconds: float) -> None:
     """Write a full run's minutes, date and processor for notebook `name` into RUN_TIMES."""
+    sys.path.insert(0, str(NOTEBOOKS_DIR))
+    from fmnist_series import processor_summary  # imported here: it loads TensorFlow, which only a full run needs
+
     times = json.loads(RUN_TIMES.read_text()) if RUN_TIMES.exists() else {}
-    times[name] = {"minutes": round(seconds / 60, 1), "date": time.strftime("%Y-%m-%d"), "processor": processor()}
+    times[name] = {"minutes": round(seconds / 60, 1), "date": time.strftime("%Y-%m-%d"), "processor": processor_summary()}
     RUN_TIMES.write_text(json.dumps(dict(sorted(times.items())), indent=1, ensure_ascii=False) + "\n")
 
 
@@ -114,8 +107,8 @@ def run_notebook(path: Path) -> float:
 
 
 def main(arguments: list[str]) -> int:
-    paths = [Path(argument) for argument in arguments] or sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
-    quick = os.environ.get("FMNIST_QUICK") == "1"
+    paths = [Path(argument) for argument in arguments] or NOTEBOOKS
+    quick = quick_mode()
     mode = "QUICK TEST RUN" if quick else "full lesson"
     print(f"Running {len(paths)} notebooks ({mode}).", flush=True)
     timings = []

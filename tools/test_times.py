@@ -19,9 +19,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from tools.notebook_code import NOTEBOOKS_DIR
+from tools.project import NOTEBOOKS_DIR, ROOT
 
-TEST_TIMES = Path(__file__).resolve().parent.parent / "benchmarks" / "test_times.md"
+TEST_TIMES = ROOT / "benchmarks" / "test_times.md"
 DURATION = re.compile(r"^([\d.]+)s (?:call|setup|teardown)\s+(\S+?\.(?:py|ipynb))(?:::([^[\n]+?))?(?:\[.*\])?\s*$", re.M)
 SUMMARY = re.compile(r"=+ (.*?) in ([\d.]+)s \(")
 

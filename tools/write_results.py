@@ -10,13 +10,12 @@ tests/test_quoted_numbers.py also checks that RESULTS.md holds what this would w
 
 import re
 import sys
-from pathlib import Path
 
 import nbformat
 
-from tools.notebook_code import NOTEBOOKS
+from tools.project import NOTEBOOKS, ROOT
 
-RESULTS = Path(__file__).resolve().parent.parent / "RESULTS.md"
+RESULTS = ROOT / "RESULTS.md"
 BEGIN, END = "<!-- findings: begin (written by make results) -->", "<!-- findings: end -->"
 
 
