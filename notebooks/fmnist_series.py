@@ -24,6 +24,7 @@ import decimal
 import importlib
 import importlib.metadata
 import importlib.util
+import io
 import json
 import math
 import os
@@ -1543,7 +1544,7 @@ def _readings(value):
     """The ways to read an answer's words, in a form that compares: the name of a class or function, else the text,
     without case, punctuation, spaces or filler words; read whole, and by its last and first dotted parts, so that a
     module path or a file's extension drops ('series.PhotoError' gives 'photoerror'; 'best.keras' gives 'best';
-    'the .keras format' gives 'keras')."""
+    'the .keras format' gives 'keras'); a plural is read as its singular too ('pullovers' gives 'pullover')."""
     text = getattr(value, "__name__", None) if isinstance(value, type) or callable(value) else None
     text = str(value if text is None else text).strip().rstrip(".!?").lower()
     filler = {"the", "a", "an", "its", "it", "file", "files", "format", "class", "only", "just"}
@@ -1552,7 +1553,8 @@ def _readings(value):
         return "".join(word for word in re.findall(r"[a-z0-9]+", part) if word not in filler)
 
     parts = [part for part in text.split(".") if joined(part)]
-    return [joined(text)] + ([joined(parts[-1]), joined(parts[0])] if parts else [])
+    readings = [joined(text)] + ([joined(parts[-1]), joined(parts[0])] if parts else [])
+    return readings + [reading[:-1] for reading in readings if reading.endswith("s") and len(reading) > 3]
 
 
 def says(value, accepted):
@@ -1686,7 +1688,7 @@ def _compare(value, expected, name, tolerance=0, mistakes=(), from_this_run=Fals
         if digits < 2 and number != 0 and agrees(round(expected, decimals), number):
             raise Wrong(f"your {name} is {_written(number)}: the answer rounded to one digit, too coarse to tell a right "
                         "answer from a wrong one. Give at least two significant digits.")
-        if decimals >= 1 and abs(number - expected) <= 1.5 * 10.0 ** -decimals:
+        if decimals >= 1 and digits >= 2 and abs(number - expected) <= 1.5 * 10.0 ** -decimals:
             raise Wrong(f"your {name} is {_written(number)}: close, but the answer does not round to it at the "
                         f"{decimals} decimals you wrote. Check the rounding, or give more decimals.")
     raise Wrong(f"your {name} is {_written(number)}, which is not it."
@@ -1959,6 +1961,9 @@ TRAINING_CELL_03 = ("the cell that trains the model (`history = model.fit(...)`)
                     "`model, history = series.load_lesson_model()`")
 
 
+EPOCHS_BEFORE_A_STOP = 10  # question 3: the epochs a shorter training would have run
+
+
 def exercises_03():
     def wrong_loss(given, namespace):
         choice = given
@@ -1993,12 +1998,20 @@ def exercises_03():
 
     def best_validation_epoch(given, namespace):
         history = _history_record(namespace["history"])
-        expected = int(np.argmax(history["val_accuracy"])) + 1
+        first = {key: values[:EPOCHS_BEFORE_A_STOP] for key, values in history.items()}
+        expected = int(np.argmax(first["val_accuracy"])) + 1
         _compare(given, expected, "best_validation_epoch", from_this_run=True, mistakes=[
             (expected - 1, "Python counts from 0, epochs from 1: add 1 to the index."),
-            (int(np.argmax(history["accuracy"])) + 1, "that is the best training accuracy; look at val_accuracy."),
-            (int(np.argmin(history["val_loss"])) + 1, "that is where validation loss is lowest, not where accuracy is highest.")])
-        return f"epoch {expected}, as the summary above prints."
+            (int(np.argmax(history["val_accuracy"])) + 1, f"that is the best of all {len(history['val_accuracy'])} "
+                                                          f"epochs; the question stops after epoch {EPOCHS_BEFORE_A_STOP}: "
+                                                          f"look at val_accuracy[:{EPOCHS_BEFORE_A_STOP}]."),
+            (int(np.argmax(first["accuracy"])) + 1, "that is the best training accuracy; look at val_accuracy."),
+            (int(np.argmin(first["val_loss"])) + 1, "that is where validation loss is lowest, not where accuracy is highest.")])
+        same = int(np.argmin(first["val_loss"])) + 1 == expected
+        return (f"epoch {expected}: a training stopped after epoch {EPOCHS_BEFORE_A_STOP} would keep that one, "
+                "and a longer one may find a better epoch later."
+                + (" In this run the lowest validation loss falls on the same epoch; in another the two can differ, so "
+                   "read val_accuracy, not val_loss." if same else ""))
 
     return [
         Exercise(
@@ -2025,15 +2038,19 @@ def exercises_03():
                            "total_steps = float(history.params['steps'] * len(history.epoch))"]),
         Exercise(
             "best_validation_epoch", best_validation_epoch,
-            hints=["history.history['val_accuracy'] holds one value per epoch.",
+            hints=["history.history['val_accuracy'] holds one value per epoch; the first 10 are [:10].",
                    "np.argmax gives the index, from 0."],
-            solution='best_validation_epoch = int(np.argmax(history.history["val_accuracy"])) + 1',
+            solution='best_validation_epoch = int(np.argmax(history.history["val_accuracy"][:10])) + 1',
             needs={"history": TRAINING_CELL_03},
-            wrong_answers=[("best_validation_epoch = int(np.argmax(history.history['val_accuracy']))", "counts from 0"),
-                           ("best_validation_epoch = int(np.argmin(history.history['val_loss'])) + 1",
-                           "validation loss is lowest")],
-            right_answers=["best_validation_epoch = keras.ops.argmax(history.history['val_accuracy']) + 1",
-                           "best_validation_epoch = np.argmax(history.history['val_accuracy']) + 1"]),
+            wrong_answers=[("best_validation_epoch = int(np.argmax(history.history['val_accuracy'][:10]))", "counts from 0"),
+                           ("best_validation_epoch = int(np.argmin(history.history['val_loss'][:10])) + 1",
+                            "validation loss is lowest"),
+                           ("best_validation_epoch = int(np.argmax(history.history['val_accuracy'])) + 1",
+                            "the question stops after epoch 10")],
+            right_answers=["best_validation_epoch = keras.ops.argmax(history.history['val_accuracy'][:10]) + 1",
+                           "best_validation_epoch = np.argmax(history.history['val_accuracy'][0:10]) + 1",
+                           "accuracies = history.history['val_accuracy'][:10]\n"
+                           "best_validation_epoch = accuracies.index(max(accuracies)) + 1"]),
     ]
 
 
@@ -2292,9 +2309,9 @@ def exercises_06():
         expected = np.diag(confusion) / confusion.sum(axis=1)
         if got.shape != (3,):
             raise Wrong(f"for a 3-class matrix you return shape {got.shape}: recall is one number per class.")
-        if np.allclose(got, expected):
+        if agree_everywhere(got, expected):
             return "each class's right answers divided by that class's images: the row sums."
-        if np.allclose(got, np.diag(confusion) / confusion.sum(axis=0)):
+        if agree_everywhere(got, np.diag(confusion) / confusion.sum(axis=0)):
             raise Wrong(f"you return {np.round(got, 3).tolist()}: dividing by column sums gives precision; "
                         "recall divides by the row sums, the images of each true class.")
         raise Wrong(f"for {confusion.tolist()} you return {np.round(got, 3).tolist()}; the recalls are "
@@ -2315,6 +2332,9 @@ def exercises_06():
                             "each way.")
             if agrees(got, 1.96 * p * (1 - p) / n):
                 raise Wrong(f"you return {got:.2e}: take the square root of p (1 - p) / n.")
+            if agrees(got, 1.96 * np.sqrt(p * (1 - p) / (n - 1)), 1e-6 * expected):
+                raise Wrong(f"for p = {p} and n = {n:,} you return {got:.5f}: that divides by n - 1, as a sample's "
+                            "variance does; the standard error of an accuracy divides p (1 - p) by n.")
             mine, theirs = _differing(got, expected)
             raise Wrong(f"for p = {p} and n = {n:,} you return {mine}; the half-width is {theirs}."
                         + (" It was right for p = 0.9 and n = 10,000: does it use both p and n?" if case else ""))
@@ -2355,6 +2375,7 @@ def exercises_06():
                            ("def recall_per_class(confusion):\n    return np.diag(confusion).sum() / confusion.sum()",
                            "one number per class")],
             right_answers=["def recall_per_class(confusion):\n    return confusion.diagonal() / confusion.sum(1)",
+                           "def recall_per_class(confusion):\n    return np.round(np.diag(confusion) / confusion.sum(axis=1), 3)",
                            "def recall_per_class(confusion):\n    return {i: confusion[i][i] / sum(confusion[i]) for i in "
                            "range(3)}",
                            "def recall_per_class(confusion):\n    return [confusion[i, i] / confusion[i].sum() for i in "
@@ -2366,6 +2387,7 @@ def exercises_06():
             solution="def interval_half_width(p, n):\n    return 1.96 * np.sqrt(p * (1 - p) / n)",
             wrong_answers=[("def interval_half_width(p, n):\n    return np.sqrt(p * (1 - p) / n)", "1.96"),
                            ("def interval_half_width(p, n):\n    return 1.96 * p * (1 - p) / n", "square root"),
+                           ("def interval_half_width(p, n):\n    return 1.96 * np.sqrt(p * (1 - p) / (n - 1))", "n - 1"),
                            ("def interval_half_width(p, n):\n    return 0.0059", "use both p and n"),
                            ("def interval_half_width(p, n):\n    return 100 * 1.96 * np.sqrt(p * (1 - p) / n)",
                            "percentage points"),
@@ -2389,6 +2411,7 @@ def exercises_06():
                            ("shirts_mistaken_for = 'Pullover'", "taken FOR a Shirt"), ("shirts_mistaken_for = 'Bag'",
                            "Shirt row")],
             right_answers=["shirts_mistaken_for = 't-shirt/top'", "shirts_mistaken_for = 0", "shirts_mistaken_for = 'T-shirt'",
+                           "shirts_mistaken_for = 'T-shirts'",
                            "import collections\nshirts_mistaken_for = series.CLASS_NAMES[collections.Counter("
                            "predicted[(y_test == 6) & (predicted != 6)].tolist()).most_common(1)[0][0]]"]),
         Exercise(
@@ -2592,11 +2615,14 @@ EXERCISE_SETS[8] = exercises_08
 
 def exercises_09():
     def learning_rate(given, namespace):
-        _compare(given, 0.002, "learning_rate_512", 1e-9, mistakes=[
-            (0.004, "that is what linear scaling from batch 128 gives (or the square root from batch 32); this notebook "
-                    "scales from batch 128 with the square root."),
-            (0.001, "that is Adam's default, unscaled: the run above shows what it costs at batch 512.")])
-        return "0.001 × √(512 / 128) = 0.002."
+        _compare(given, 0.004, "learning_rate_512", 1e-9, mistakes=[
+            (0.002, "that is the square-root rule this notebook uses; the linear rule scales by 512 / 128 itself."),
+            (0.001, "that is Adam's default, unscaled; the rule scales it with the batch."),
+            (0.00025, "that divides by 4; a larger batch gets a larger rate."),
+            (0.016, "that scales by the square of 512 / 128, or from batch 32; the linear rule scales the lesson's rate at "
+                    "batch 128 by 512 / 128 itself.")])
+        return ("0.001 × 512 / 128 = 0.004, twice the square-root rule's 0.002: the linear rule keeps the step per image, "
+                "and needs a warm-up at large batches (Goyal et al. 2017).")
 
     def steps_per_epoch(given, namespace):
         _compare(given, 1_500, "steps_at_batch_32", mistakes=[
@@ -2640,10 +2666,13 @@ def exercises_09():
     return [
         Exercise(
             "learning_rate_512", learning_rate,
-            hints=["The notebook's scaled_learning_rate shows the rule.", "√(512 / 128) = 2."],
-            solution="learning_rate_512 = 0.001 * math.sqrt(512 / 128)",
-            wrong_answers=[("learning_rate_512 = 0.004", "square root"), ("learning_rate_512 = 0.001", "unscaled")],
-            right_answers=["learning_rate_512 = 2e-3", "learning_rate_512 = 0.001 * (512 / 128) ** 0.5"]),
+            hints=["Linear: the rate grows by the same factor as the batch.", "512 / 128 = 4."],
+            solution="learning_rate_512 = 0.001 * 512 / 128",
+            wrong_answers=[("learning_rate_512 = 0.002", "square-root rule"), ("learning_rate_512 = 0.001", "unscaled"),
+                           ("learning_rate_512 = 0.001 / 4", "larger rate"),
+                           ("learning_rate_512 = 0.001 * math.sqrt(512 / 128)", "square-root rule")],
+            right_answers=["learning_rate_512 = 4e-3", "learning_rate_512 = 0.001 * (512 // 128)",
+                           "learning_rate_512 = np.float32(0.004)"]),
         Exercise(
             "steps_at_batch_32", steps_per_epoch,
             hints=["fit trains on 80 % of 60,000 images.", "One step per batch."],
@@ -2715,16 +2744,32 @@ def exercises_10():
         return "only the images where the two models disagree count, and their split must be lopsided enough."
 
     def parameters(given, namespace):
-        expected = build_better_cnn().count_params()
+        model = build_better_cnn()
+        normalizations = [layer for layer in model.layers if isinstance(layer, layers.BatchNormalization)]
+        normalization_parameters = sum(layer.count_params() for layer in normalizations)
+        expected = model.count_params() - normalization_parameters
+        channels = normalization_parameters // 4
         _compare(given, expected, "better_parameters", mistakes=[
+            (model.count_params(), "that is the whole better CNN, batch normalization included; take its layers' "
+                                   "parameters out."),
+            (model.count_params() - 2 * channels, "that takes out gamma and beta only; each batch-norm layer also keeps a "
+                                                  "moving mean and variance per channel, 4 numbers in all."),
+            (normalization_parameters, "that is what the batch-norm layers hold; the question asks what the rest of "
+                                       "the model holds without them."),
             (507_530, "that is the lesson CNN's count.")])
-        return f"{expected:,}: fewer than the lesson CNN, most of them in the 128-filter convolution and the dense layer."
+        return (f"{expected:,}: the batch-norm layers hold {normalization_parameters:,} of the "
+                f"{model.count_params():,}, 4 per channel (gamma, beta, and the moving mean and variance, which "
+                "are not trained).")
 
     def decay(given, namespace):
-        _compare(given, 1e-4, "fraction_per_step", 1e-9, mistakes=[
+        _compare(given, 5e-5, "fraction_per_step", 1e-10, mistakes=[
+            (1e-4, "that is at the peak rate, 0.002; half-way down the cosine the rate is half the peak."),
             (0.05, "Keras' AdamW multiplies weight_decay by the learning rate at every step."),
-            (0.002, "that is the learning rate alone; multiply by weight_decay.")])
-        return "0.05 × 0.002 = 0.0001 of each weight per step at the peak, less as the rate decays."
+            (0.001, "that is the learning rate alone; multiply by weight_decay."),
+            (0.025, "that halves weight_decay; it stays 0.05, and the learning rate halves."),
+            (1 - 5e-5, "that is what remains of each weight after the step; the question asks what the decay removes.")])
+        return ("0.05 × 0.001 = 0.00005 of each weight per step half-way down, half the peak's 0.0001: the decay fades "
+                "with the learning rate, to nothing at the last step.")
 
     return [
         Exercise(
@@ -2743,18 +2788,32 @@ def exercises_10():
                            "1.96**2)"]),
         Exercise(
             "better_parameters", parameters,
-            hints=["The 'parameters' cell above prints it.", "build_better_cnn() builds it; count_params() counts."],
-            solution="better_parameters = build_better_cnn().count_params()",
-            wrong_answers=[("better_parameters = 507_530", "lesson CNN"), ("better_parameters = 1", "not it")],
-            right_answers=["better_parameters = build_better_cnn().count_params()"]),
+            hints=["The summary prints each layer's parameters; the batch-norm layers' must go.",
+                   "A BatchNormalization layer keeps 4 numbers per channel: gamma, beta, a moving mean and variance.",
+                   "Or count them: sum(layer.count_params() for layer in model.layers if isinstance(layer, "
+                   "layers.BatchNormalization))."],
+            solution="model = build_better_cnn()\nbetter_parameters = model.count_params() - sum(\n"
+                     "    layer.count_params() for layer in model.layers if isinstance(layer, layers.BatchNormalization))",
+            wrong_answers=[("better_parameters = 507_530", "lesson CNN"), ("better_parameters = 1", "not it"),
+                           ("better_parameters = build_better_cnn().count_params()", "batch normalization included"),
+                           ("model = build_better_cnn()\nbetter_parameters = model.count_params() - sum(\n"
+                            "    2 * layer.gamma.shape[0] for layer in model.layers if isinstance(layer, "
+                            "layers.BatchNormalization))", "gamma and beta only")],
+            right_answers=["model = build_better_cnn()\nbetter_parameters = sum(layer.count_params() for layer in "
+                           "model.layers if 'batch_normalization' not in layer.name)",
+                           "model = build_better_cnn()\nbetter_parameters = model.count_params() - 4 * sum(\n"
+                           "    layer.gamma.shape[0] for layer in model.layers if isinstance(layer, "
+                           "layers.BatchNormalization))"]),
         Exercise(
             "fraction_per_step", decay,
             hints=["Keras' AdamW removes learning_rate × weight_decay of each weight per step.",
-                   "The peak learning rate of the cosine schedule is 0.002."],
-            solution="fraction_per_step = 0.05 * 0.002",
-            wrong_answers=[("fraction_per_step = 0.05", "multiplies weight_decay"), ("fraction_per_step = 0.002",
-                           "learning rate alone")],
-            right_answers=["fraction_per_step = 1e-4", "fraction_per_step = 0.0001"]),
+                   "Half-way down a cosine from 0.002 to 0, the rate is (1 + cos(π / 2)) / 2 × 0.002 = 0.001."],
+            solution="fraction_per_step = 0.05 * 0.002 / 2",
+            wrong_answers=[("fraction_per_step = 0.05 * 0.002", "at the peak rate"),
+                           ("fraction_per_step = 0.05", "multiplies weight_decay"),
+                           ("fraction_per_step = 0.001", "learning rate alone")],
+            right_answers=["fraction_per_step = 5e-5", "fraction_per_step = 0.00005",
+                           "fraction_per_step = 0.05 * 0.002 * (1 + math.cos(math.pi / 2)) / 2"]),
     ]
 
 
@@ -2775,10 +2834,13 @@ def exercises_11():
         return f"{expected:,}: k·k·C_in·C_out·H·W with H = W = 10."
 
     def pooled_side(given, namespace):
-        _compare(given, 11, "output_side", mistakes=[
-            (13, "that is the pooled map; the 3×3 convolution after it loses one pixel on each side."),
-            (24, "that is the second convolution without pooling first.")])
-        return "26 → 13 after pooling by 2, → 11 after the 3×3 convolution."
+        _compare(given, 9, "output_side", mistakes=[
+            (11, "that is the 3×3 convolution of the notebook (or a 5×5 one before the pooling instead of after it); "
+                 "after the pooling, a 5×5 convolution loses two pixels on each side."),
+            (13, "that is the pooled map; a 5×5 'valid' convolution after it loses two pixels on each side."),
+            (22, "that is a 5×5 convolution without pooling first."),
+            (8, "a 5×5 window fits 13 - 5 + 1 positions across, not 13 - 5.")])
+        return "26 → 13 after pooling by 2, → 9 after a 5×5 convolution (13 - 5 + 1)."
 
     def speedup(given, namespace):
         function = given
@@ -2809,10 +2871,12 @@ def exercises_11():
             right_answers=["conv_multiply_adds = 9 * 16 * 64 * 100", "conv_multiply_adds = 921_600.0"]),
         Exercise(
             "output_side", pooled_side,
-            hints=["MaxPooling2D((2, 2)) halves 26 to 13.", "A 3×3 'valid' convolution then loses 2."],
-            solution="output_side = 26 // 2 - 2",
-            wrong_answers=[("output_side = 13", "loses one pixel"), ("output_side = 24", "without pooling")],
-            right_answers=["output_side = (26 // 2) - 3 + 1", "output_side = 11.0"]),
+            hints=["MaxPooling2D((2, 2)) halves 26 to 13.", "A k×k 'valid' convolution fits side - k + 1 positions."],
+            solution="output_side = 26 // 2 - 5 + 1",
+            wrong_answers=[("output_side = 11", "after the pooling, a 5×5"), ("output_side = 13", "loses two pixels"),
+                           ("output_side = 22", "without pooling"), ("output_side = 8", "+ 1")],
+            right_answers=["output_side = 9.0", "output_side = (26 // 2) - 4",
+                           "output_side = keras.layers.Conv2D(64, 5).compute_output_shape((None, 13, 13, 16))[1]"]),
         Exercise(
             "median_speedup", speedup,
             hints=["Images per second of each repeat, for the baseline and the variant.",
@@ -3047,12 +3111,24 @@ def exercises_14():
     def error_class(given, namespace):
         choice = given
         name = choice if isinstance(choice, str) else getattr(choice, "__name__", repr(choice))
+        try:
+            Image.open(io.BytesIO(b""))
+            raised = None
+        except Exception as error:  # the point of the exercise: Pillow cannot open 0 bytes
+            raised = type(error)
+        if raised is not None and says(choice, [raised.__name__]):
+            return (f"{raised.__name__}: Pillow finds no image format in 0 bytes. photo_to_model_input checks the size "
+                    "first and raises PhotoError instead, whose message says what to do.")
         if says(choice, ["PhotoError", "photo error"]):
-            return "PhotoError, a ValueError whose message names the file and what to do."
-        if says(choice, ["ValueError", "OSError", "UnidentifiedImageError"]):
-            raise Wrong(f"Pillow would raise an error like {name} on its own; the notebook catches it and raises its own "
-                        "class, with a clearer message. Which one?")
-        raise Wrong(f"{name!r} is not it: look at the 'bad input' cell's output.")
+            raise Wrong("PhotoError is the series' own class, which photo_to_model_input raises after its own checks; the "
+                        "question asks what Pillow's Image.open raises by itself.")
+        if raised is not None and says(choice, [parent.__name__ for parent in raised.__mro__[1:]]):
+            raise Wrong(f"{name} is a parent class of the one Pillow raises: give the class itself, "
+                        "type(error).__name__.")
+        if says(choice, ["FileNotFoundError"]):
+            raise Wrong("the file is there; it holds 0 bytes. Try it: open an empty file inside try/except.")
+        raise Wrong(f"{name!r} is not it: open an empty file with Image.open inside try/except Exception as error, and "
+                    "print type(error).__name__.")
 
     def background(given, namespace):
         image = photo_to_model_input(SAMPLE_PHOTOS_DIR / "ankle_boot_rotated.jpg")
@@ -3095,11 +3171,18 @@ def exercises_14():
                            "empty_rows = np.all(series.photo_to_model_input(odd_photo_path) == 0, axis=(1, 2)).sum()"]),
         Exercise(
             "error_for_an_empty_file", error_class,
-            hints=["The 'bad input' cell prints the class of each error.", "The notebook defines its own class."],
-            solution='error_for_an_empty_file = "PhotoError"',
-            wrong_answers=[("error_for_an_empty_file = 'ValueError'", "its own class"),
+            hints=["Pillow's Image.open reads a file's first bytes to recognise its format: an empty file has none.",
+                   "io.BytesIO(b'') is an empty file in memory: open it inside try/except Exception as error.",
+                   "type(error).__name__ names the class."],
+            solution='import io\n\nfrom PIL import Image\n\ntry:\n    Image.open(io.BytesIO(b""))\n'
+                     "except Exception as error:\n    error_for_an_empty_file = type(error).__name__",
+            wrong_answers=[("error_for_an_empty_file = 'PhotoError'", "the series' own class"),
+                           ("error_for_an_empty_file = 'OSError'", "parent class"),
+                           ("error_for_an_empty_file = 'FileNotFoundError'", "0 bytes"),
                            ("error_for_an_empty_file = 'KeyError'", "not it")],
-            right_answers=["error_for_an_empty_file = series.PhotoError", "error_for_an_empty_file = 'series.PhotoError'"]),
+            right_answers=["from PIL import UnidentifiedImageError\nerror_for_an_empty_file = UnidentifiedImageError",
+                           "error_for_an_empty_file = 'PIL.UnidentifiedImageError'",
+                           "error_for_an_empty_file = 'unidentified image error'"]),
         Exercise(
             "background_share", background,
             hints=['series.photo_to_model_input(series.SAMPLE_PHOTOS_DIR / "ankle_boot_rotated.jpg") gives the image.',

@@ -165,7 +165,7 @@ def _readings(value):
     """The ways to read an answer's words, in a form that compares: the name of a class or function, else the text,
     without case, punctuation, spaces or filler words; read whole, and by its last and first dotted parts, so that a
     module path or a file's extension drops ('series.PhotoError' gives 'photoerror'; 'best.keras' gives 'best';
-    'the .keras format' gives 'keras')."""
+    'the .keras format' gives 'keras'); a plural is read as its singular too ('pullovers' gives 'pullover')."""
     text = getattr(value, "__name__", None) if isinstance(value, type) or callable(value) else None
     text = str(value if text is None else text).strip().rstrip(".!?").lower()
     filler = {"the", "a", "an", "its", "it", "file", "files", "format", "class", "only", "just"}
@@ -174,7 +174,8 @@ def _readings(value):
         return "".join(word for word in re.findall(r"[a-z0-9]+", part) if word not in filler)
 
     parts = [part for part in text.split(".") if joined(part)]
-    return [joined(text)] + ([joined(parts[-1]), joined(parts[0])] if parts else [])
+    readings = [joined(text)] + ([joined(parts[-1]), joined(parts[0])] if parts else [])
+    return readings + [reading[:-1] for reading in readings if reading.endswith("s") and len(reading) > 3]
 
 
 def says(value, accepted):
@@ -308,7 +309,7 @@ def _compare(value, expected, name, tolerance=0, mistakes=(), from_this_run=Fals
         if digits < 2 and number != 0 and agrees(round(expected, decimals), number):
             raise Wrong(f"your {name} is {_written(number)}: the answer rounded to one digit, too coarse to tell a right "
                         "answer from a wrong one. Give at least two significant digits.")
-        if decimals >= 1 and abs(number - expected) <= 1.5 * 10.0 ** -decimals:
+        if decimals >= 1 and digits >= 2 and abs(number - expected) <= 1.5 * 10.0 ** -decimals:
             raise Wrong(f"your {name} is {_written(number)}: close, but the answer does not round to it at the "
                         f"{decimals} decimals you wrote. Check the rounding, or give more decimals.")
     raise Wrong(f"your {name} is {_written(number)}, which is not it."

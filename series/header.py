@@ -19,6 +19,7 @@ import decimal
 import importlib
 import importlib.metadata
 import importlib.util
+import io
 import json
 import math
 import os

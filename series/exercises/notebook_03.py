@@ -2,6 +2,9 @@ TRAINING_CELL_03 = ("the cell that trains the model (`history = model.fit(...)`)
                     "`model, history = series.load_lesson_model()`")
 
 
+EPOCHS_BEFORE_A_STOP = 10  # question 3: the epochs a shorter training would have run
+
+
 def exercises_03():
     def wrong_loss(given, namespace):
         choice = given
@@ -36,12 +39,20 @@ def exercises_03():
 
     def best_validation_epoch(given, namespace):
         history = _history_record(namespace["history"])
-        expected = int(np.argmax(history["val_accuracy"])) + 1
+        first = {key: values[:EPOCHS_BEFORE_A_STOP] for key, values in history.items()}
+        expected = int(np.argmax(first["val_accuracy"])) + 1
         _compare(given, expected, "best_validation_epoch", from_this_run=True, mistakes=[
             (expected - 1, "Python counts from 0, epochs from 1: add 1 to the index."),
-            (int(np.argmax(history["accuracy"])) + 1, "that is the best training accuracy; look at val_accuracy."),
-            (int(np.argmin(history["val_loss"])) + 1, "that is where validation loss is lowest, not where accuracy is highest.")])
-        return f"epoch {expected}, as the summary above prints."
+            (int(np.argmax(history["val_accuracy"])) + 1, f"that is the best of all {len(history['val_accuracy'])} "
+                                                          f"epochs; the question stops after epoch {EPOCHS_BEFORE_A_STOP}: "
+                                                          f"look at val_accuracy[:{EPOCHS_BEFORE_A_STOP}]."),
+            (int(np.argmax(first["accuracy"])) + 1, "that is the best training accuracy; look at val_accuracy."),
+            (int(np.argmin(first["val_loss"])) + 1, "that is where validation loss is lowest, not where accuracy is highest.")])
+        same = int(np.argmin(first["val_loss"])) + 1 == expected
+        return (f"epoch {expected}: a training stopped after epoch {EPOCHS_BEFORE_A_STOP} would keep that one, "
+                "and a longer one may find a better epoch later."
+                + (" In this run the lowest validation loss falls on the same epoch; in another the two can differ, so "
+                   "read val_accuracy, not val_loss." if same else ""))
 
     return [
         Exercise(
@@ -68,15 +79,19 @@ def exercises_03():
                            "total_steps = float(history.params['steps'] * len(history.epoch))"]),
         Exercise(
             "best_validation_epoch", best_validation_epoch,
-            hints=["history.history['val_accuracy'] holds one value per epoch.",
+            hints=["history.history['val_accuracy'] holds one value per epoch; the first 10 are [:10].",
                    "np.argmax gives the index, from 0."],
-            solution='best_validation_epoch = int(np.argmax(history.history["val_accuracy"])) + 1',
+            solution='best_validation_epoch = int(np.argmax(history.history["val_accuracy"][:10])) + 1',
             needs={"history": TRAINING_CELL_03},
-            wrong_answers=[("best_validation_epoch = int(np.argmax(history.history['val_accuracy']))", "counts from 0"),
-                           ("best_validation_epoch = int(np.argmin(history.history['val_loss'])) + 1",
-                           "validation loss is lowest")],
-            right_answers=["best_validation_epoch = keras.ops.argmax(history.history['val_accuracy']) + 1",
-                           "best_validation_epoch = np.argmax(history.history['val_accuracy']) + 1"]),
+            wrong_answers=[("best_validation_epoch = int(np.argmax(history.history['val_accuracy'][:10]))", "counts from 0"),
+                           ("best_validation_epoch = int(np.argmin(history.history['val_loss'][:10])) + 1",
+                            "validation loss is lowest"),
+                           ("best_validation_epoch = int(np.argmax(history.history['val_accuracy'])) + 1",
+                            "the question stops after epoch 10")],
+            right_answers=["best_validation_epoch = keras.ops.argmax(history.history['val_accuracy'][:10]) + 1",
+                           "best_validation_epoch = np.argmax(history.history['val_accuracy'][0:10]) + 1",
+                           "accuracies = history.history['val_accuracy'][:10]\n"
+                           "best_validation_epoch = accuracies.index(max(accuracies)) + 1"]),
     ]
 
 

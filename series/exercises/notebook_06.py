@@ -10,9 +10,9 @@ def exercises_06():
         expected = np.diag(confusion) / confusion.sum(axis=1)
         if got.shape != (3,):
             raise Wrong(f"for a 3-class matrix you return shape {got.shape}: recall is one number per class.")
-        if np.allclose(got, expected):
+        if agree_everywhere(got, expected):
             return "each class's right answers divided by that class's images: the row sums."
-        if np.allclose(got, np.diag(confusion) / confusion.sum(axis=0)):
+        if agree_everywhere(got, np.diag(confusion) / confusion.sum(axis=0)):
             raise Wrong(f"you return {np.round(got, 3).tolist()}: dividing by column sums gives precision; "
                         "recall divides by the row sums, the images of each true class.")
         raise Wrong(f"for {confusion.tolist()} you return {np.round(got, 3).tolist()}; the recalls are "
@@ -33,6 +33,9 @@ def exercises_06():
                             "each way.")
             if agrees(got, 1.96 * p * (1 - p) / n):
                 raise Wrong(f"you return {got:.2e}: take the square root of p (1 - p) / n.")
+            if agrees(got, 1.96 * np.sqrt(p * (1 - p) / (n - 1)), 1e-6 * expected):
+                raise Wrong(f"for p = {p} and n = {n:,} you return {got:.5f}: that divides by n - 1, as a sample's "
+                            "variance does; the standard error of an accuracy divides p (1 - p) by n.")
             mine, theirs = _differing(got, expected)
             raise Wrong(f"for p = {p} and n = {n:,} you return {mine}; the half-width is {theirs}."
                         + (" It was right for p = 0.9 and n = 10,000: does it use both p and n?" if case else ""))
@@ -73,6 +76,7 @@ def exercises_06():
                            ("def recall_per_class(confusion):\n    return np.diag(confusion).sum() / confusion.sum()",
                            "one number per class")],
             right_answers=["def recall_per_class(confusion):\n    return confusion.diagonal() / confusion.sum(1)",
+                           "def recall_per_class(confusion):\n    return np.round(np.diag(confusion) / confusion.sum(axis=1), 3)",
                            "def recall_per_class(confusion):\n    return {i: confusion[i][i] / sum(confusion[i]) for i in "
                            "range(3)}",
                            "def recall_per_class(confusion):\n    return [confusion[i, i] / confusion[i].sum() for i in "
@@ -84,6 +88,7 @@ def exercises_06():
             solution="def interval_half_width(p, n):\n    return 1.96 * np.sqrt(p * (1 - p) / n)",
             wrong_answers=[("def interval_half_width(p, n):\n    return np.sqrt(p * (1 - p) / n)", "1.96"),
                            ("def interval_half_width(p, n):\n    return 1.96 * p * (1 - p) / n", "square root"),
+                           ("def interval_half_width(p, n):\n    return 1.96 * np.sqrt(p * (1 - p) / (n - 1))", "n - 1"),
                            ("def interval_half_width(p, n):\n    return 0.0059", "use both p and n"),
                            ("def interval_half_width(p, n):\n    return 100 * 1.96 * np.sqrt(p * (1 - p) / n)",
                            "percentage points"),
@@ -107,6 +112,7 @@ def exercises_06():
                            ("shirts_mistaken_for = 'Pullover'", "taken FOR a Shirt"), ("shirts_mistaken_for = 'Bag'",
                            "Shirt row")],
             right_answers=["shirts_mistaken_for = 't-shirt/top'", "shirts_mistaken_for = 0", "shirts_mistaken_for = 'T-shirt'",
+                           "shirts_mistaken_for = 'T-shirts'",
                            "import collections\nshirts_mistaken_for = series.CLASS_NAMES[collections.Counter("
                            "predicted[(y_test == 6) & (predicted != 6)].tolist()).most_common(1)[0][0]]"]),
         Exercise(

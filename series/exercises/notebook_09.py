@@ -1,10 +1,13 @@
 def exercises_09():
     def learning_rate(given, namespace):
-        _compare(given, 0.002, "learning_rate_512", 1e-9, mistakes=[
-            (0.004, "that is what linear scaling from batch 128 gives (or the square root from batch 32); this notebook "
-                    "scales from batch 128 with the square root."),
-            (0.001, "that is Adam's default, unscaled: the run above shows what it costs at batch 512.")])
-        return "0.001 × √(512 / 128) = 0.002."
+        _compare(given, 0.004, "learning_rate_512", 1e-9, mistakes=[
+            (0.002, "that is the square-root rule this notebook uses; the linear rule scales by 512 / 128 itself."),
+            (0.001, "that is Adam's default, unscaled; the rule scales it with the batch."),
+            (0.00025, "that divides by 4; a larger batch gets a larger rate."),
+            (0.016, "that scales by the square of 512 / 128, or from batch 32; the linear rule scales the lesson's rate at "
+                    "batch 128 by 512 / 128 itself.")])
+        return ("0.001 × 512 / 128 = 0.004, twice the square-root rule's 0.002: the linear rule keeps the step per image, "
+                "and needs a warm-up at large batches (Goyal et al. 2017).")
 
     def steps_per_epoch(given, namespace):
         _compare(given, 1_500, "steps_at_batch_32", mistakes=[
@@ -48,10 +51,13 @@ def exercises_09():
     return [
         Exercise(
             "learning_rate_512", learning_rate,
-            hints=["The notebook's scaled_learning_rate shows the rule.", "√(512 / 128) = 2."],
-            solution="learning_rate_512 = 0.001 * math.sqrt(512 / 128)",
-            wrong_answers=[("learning_rate_512 = 0.004", "square root"), ("learning_rate_512 = 0.001", "unscaled")],
-            right_answers=["learning_rate_512 = 2e-3", "learning_rate_512 = 0.001 * (512 / 128) ** 0.5"]),
+            hints=["Linear: the rate grows by the same factor as the batch.", "512 / 128 = 4."],
+            solution="learning_rate_512 = 0.001 * 512 / 128",
+            wrong_answers=[("learning_rate_512 = 0.002", "square-root rule"), ("learning_rate_512 = 0.001", "unscaled"),
+                           ("learning_rate_512 = 0.001 / 4", "larger rate"),
+                           ("learning_rate_512 = 0.001 * math.sqrt(512 / 128)", "square-root rule")],
+            right_answers=["learning_rate_512 = 4e-3", "learning_rate_512 = 0.001 * (512 // 128)",
+                           "learning_rate_512 = np.float32(0.004)"]),
         Exercise(
             "steps_at_batch_32", steps_per_epoch,
             hints=["fit trains on 80 % of 60,000 images.", "One step per batch."],

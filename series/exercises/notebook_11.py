@@ -8,10 +8,13 @@ def exercises_11():
         return f"{expected:,}: k·k·C_in·C_out·H·W with H = W = 10."
 
     def pooled_side(given, namespace):
-        _compare(given, 11, "output_side", mistakes=[
-            (13, "that is the pooled map; the 3×3 convolution after it loses one pixel on each side."),
-            (24, "that is the second convolution without pooling first.")])
-        return "26 → 13 after pooling by 2, → 11 after the 3×3 convolution."
+        _compare(given, 9, "output_side", mistakes=[
+            (11, "that is the 3×3 convolution of the notebook (or a 5×5 one before the pooling instead of after it); "
+                 "after the pooling, a 5×5 convolution loses two pixels on each side."),
+            (13, "that is the pooled map; a 5×5 'valid' convolution after it loses two pixels on each side."),
+            (22, "that is a 5×5 convolution without pooling first."),
+            (8, "a 5×5 window fits 13 - 5 + 1 positions across, not 13 - 5.")])
+        return "26 → 13 after pooling by 2, → 9 after a 5×5 convolution (13 - 5 + 1)."
 
     def speedup(given, namespace):
         function = given
@@ -42,10 +45,12 @@ def exercises_11():
             right_answers=["conv_multiply_adds = 9 * 16 * 64 * 100", "conv_multiply_adds = 921_600.0"]),
         Exercise(
             "output_side", pooled_side,
-            hints=["MaxPooling2D((2, 2)) halves 26 to 13.", "A 3×3 'valid' convolution then loses 2."],
-            solution="output_side = 26 // 2 - 2",
-            wrong_answers=[("output_side = 13", "loses one pixel"), ("output_side = 24", "without pooling")],
-            right_answers=["output_side = (26 // 2) - 3 + 1", "output_side = 11.0"]),
+            hints=["MaxPooling2D((2, 2)) halves 26 to 13.", "A k×k 'valid' convolution fits side - k + 1 positions."],
+            solution="output_side = 26 // 2 - 5 + 1",
+            wrong_answers=[("output_side = 11", "after the pooling, a 5×5"), ("output_side = 13", "loses two pixels"),
+                           ("output_side = 22", "without pooling"), ("output_side = 8", "+ 1")],
+            right_answers=["output_side = 9.0", "output_side = (26 // 2) - 4",
+                           "output_side = keras.layers.Conv2D(64, 5).compute_output_shape((None, 13, 13, 16))[1]"]),
         Exercise(
             "median_speedup", speedup,
             hints=["Images per second of each repeat, for the baseline and the variant.",

@@ -26,12 +26,24 @@ def exercises_14():
     def error_class(given, namespace):
         choice = given
         name = choice if isinstance(choice, str) else getattr(choice, "__name__", repr(choice))
+        try:
+            Image.open(io.BytesIO(b""))
+            raised = None
+        except Exception as error:  # the point of the exercise: Pillow cannot open 0 bytes
+            raised = type(error)
+        if raised is not None and says(choice, [raised.__name__]):
+            return (f"{raised.__name__}: Pillow finds no image format in 0 bytes. photo_to_model_input checks the size "
+                    "first and raises PhotoError instead, whose message says what to do.")
         if says(choice, ["PhotoError", "photo error"]):
-            return "PhotoError, a ValueError whose message names the file and what to do."
-        if says(choice, ["ValueError", "OSError", "UnidentifiedImageError"]):
-            raise Wrong(f"Pillow would raise an error like {name} on its own; the notebook catches it and raises its own "
-                        "class, with a clearer message. Which one?")
-        raise Wrong(f"{name!r} is not it: look at the 'bad input' cell's output.")
+            raise Wrong("PhotoError is the series' own class, which photo_to_model_input raises after its own checks; the "
+                        "question asks what Pillow's Image.open raises by itself.")
+        if raised is not None and says(choice, [parent.__name__ for parent in raised.__mro__[1:]]):
+            raise Wrong(f"{name} is a parent class of the one Pillow raises: give the class itself, "
+                        "type(error).__name__.")
+        if says(choice, ["FileNotFoundError"]):
+            raise Wrong("the file is there; it holds 0 bytes. Try it: open an empty file inside try/except.")
+        raise Wrong(f"{name!r} is not it: open an empty file with Image.open inside try/except Exception as error, and "
+                    "print type(error).__name__.")
 
     def background(given, namespace):
         image = photo_to_model_input(SAMPLE_PHOTOS_DIR / "ankle_boot_rotated.jpg")
@@ -74,11 +86,18 @@ def exercises_14():
                            "empty_rows = np.all(series.photo_to_model_input(odd_photo_path) == 0, axis=(1, 2)).sum()"]),
         Exercise(
             "error_for_an_empty_file", error_class,
-            hints=["The 'bad input' cell prints the class of each error.", "The notebook defines its own class."],
-            solution='error_for_an_empty_file = "PhotoError"',
-            wrong_answers=[("error_for_an_empty_file = 'ValueError'", "its own class"),
+            hints=["Pillow's Image.open reads a file's first bytes to recognise its format: an empty file has none.",
+                   "io.BytesIO(b'') is an empty file in memory: open it inside try/except Exception as error.",
+                   "type(error).__name__ names the class."],
+            solution='import io\n\nfrom PIL import Image\n\ntry:\n    Image.open(io.BytesIO(b""))\n'
+                     "except Exception as error:\n    error_for_an_empty_file = type(error).__name__",
+            wrong_answers=[("error_for_an_empty_file = 'PhotoError'", "the series' own class"),
+                           ("error_for_an_empty_file = 'OSError'", "parent class"),
+                           ("error_for_an_empty_file = 'FileNotFoundError'", "0 bytes"),
                            ("error_for_an_empty_file = 'KeyError'", "not it")],
-            right_answers=["error_for_an_empty_file = series.PhotoError", "error_for_an_empty_file = 'series.PhotoError'"]),
+            right_answers=["from PIL import UnidentifiedImageError\nerror_for_an_empty_file = UnidentifiedImageError",
+                           "error_for_an_empty_file = 'PIL.UnidentifiedImageError'",
+                           "error_for_an_empty_file = 'unidentified image error'"]),
         Exercise(
             "background_share", background,
             hints=['series.photo_to_model_input(series.SAMPLE_PHOTOS_DIR / "ankle_boot_rotated.jpg") gives the image.',
