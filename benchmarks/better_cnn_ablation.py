@@ -54,21 +54,8 @@ def variants(choices):
 def trained_variant(x_fit, y_fit, epochs, shifts, dropout, weight_decay):
     """The better CNN trained as notebook 10 trains it, except for the settings given; EMA left out."""
     keras.utils.set_random_seed(42)
-    model = series.build_better_cnn()
-    if not shifts:
-        model = keras.Sequential([keras.Input(shape=(28, 28, 1)),
-                                  *[layer for layer in model.layers if not isinstance(layer, keras.layers.RandomTranslation)]],
-                                 name=model.name)
-    for layer in model.layers:
-        if isinstance(layer, keras.layers.Dropout):
-            layer.rate = dropout
-    recipe_epochs, series.BETTER_EPOCHS = series.BETTER_EPOCHS, epochs  # cosine_schedule decays to zero at its end
-    try:
-        schedule = series.cosine_schedule(math.ceil(len(x_fit) / 128))
-    finally:
-        series.BETTER_EPOCHS = recipe_epochs
-    model.compile(optimizer=keras.optimizers.AdamW(learning_rate=schedule, weight_decay=weight_decay),
-                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model = series.compiled_better_cnn(math.ceil(len(x_fit) / 128), use_ema=False, epochs=epochs, weight_decay=weight_decay,
+                                       shift=2 / 28 if shifts else 0, dropout=dropout)
     model.fit(x_fit, y_fit, batch_size=128, epochs=epochs, verbose=2)
     return model
 
@@ -117,9 +104,7 @@ def main():
         sys.exit(f"Missing {recipe_path}: run notebook 10 first (make series).")
     (x_train, y_train), _ = keras.datasets.fashion_mnist.load_data()
     x_train = x_train[..., None]
-    training_images = int(len(x_train) * 0.8)  # notebook 10's split
-    x_fit, y_fit, x_val, y_val = (x_train[:training_images], y_train[:training_images],
-                                  x_train[training_images:], y_train[training_images:])
+    (x_fit, y_fit), (x_val, y_val) = series.split_for_validation(x_train, y_train)  # notebook 10's split
     rows = ablation(keras.models.load_model(recipe_path), x_fit, y_fit, x_val, y_val, variants(recipe()))
     table = ablation_report(rows, len(y_val))
     print("\n" + table)

@@ -38,7 +38,7 @@ TRAINING_STEPS = 200  # per run, batches of 128
 REPEATS = 3  # runs of each variant, interleaved
 
 
-def training_speeds(x_fit, y_fit):
+def notebook_11_speeds(x_fit, y_fit):
     """{variant: [images per second of each repeat]}: notebook 11's models, timed by notebook 11's method."""
     builds = {
         "lesson CNN (baseline)": lambda: series.compiled(series.build_lesson_cnn()),
@@ -113,8 +113,8 @@ def benchmark_report(speeds, figures):
 def main():
     (x_train, y_train), (x_test, y_test) = keras.datasets.fashion_mnist.load_data()
     x_train, x_test = x_train[..., np.newaxis], x_test[..., np.newaxis]
-    training_images = int(len(x_train) * 0.8)
-    speeds = training_speeds(x_train[:training_images], y_train[:training_images])
+    (x_fit, y_fit), _ = series.split_for_validation(x_train, y_train)  # the images notebook 11 trains on
+    speeds = notebook_11_speeds(x_fit, y_fit)
     figures = litert_figures(x_test, y_test)
     tables = benchmark_report(speeds, figures)
     print("\n" + tables)

@@ -496,6 +496,34 @@ def build_lesson_cnn():
 # notebooks/03_compile_and_train.ipynb
 # ===================================================================================================
 
+def compiled_lesson_cnn():
+    """A fresh lesson CNN, compiled as notebook 03 teaches: Adam, sparse categorical crossentropy, accuracy.
+
+    Defined in notebook 03.
+    """
+    model = series.build_lesson_cnn()
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def split_for_validation(x, y, share=0.2):
+    """((x_fit, y_fit), (x_val, y_val)): the last `share` of the images kept apart for validation, before any shuffling,
+
+    Defined in notebook 03.
+    exactly as Keras' `validation_split=share` keeps them. Every notebook of the series validates on these images."""
+    start = math.ceil(len(x) * (1 - share))
+    return (x[:start], y[:start]), (x[start:], y[start:])
+
+
+def fit_lesson_cnn(model, x, y, epochs=series.EPOCHS):
+    """Train as notebook 03 does: batches of 128, the last 20 % of the images kept for validation; returns the History.
+
+    Defined in notebook 03.
+    """
+    (x_fit, y_fit), validation = split_for_validation(x, y)
+    return model.fit(x_fit, y_fit, batch_size=128, epochs=epochs, validation_data=validation, verbose=2)
+
+
 def save_atomically(path, write):
     """Save through `write(temporary_path)`, then rename the result onto `path`.
 
@@ -519,6 +547,18 @@ def save_atomically(path, write):
 
 # Defined in notebook 05.
 H5_PATH = series.MODELS_DIR / "lesson_cnn.h5"
+
+
+# ===================================================================================================
+# notebooks/06_evaluate_on_the_test_set.ipynb
+# ===================================================================================================
+
+def accuracy_interval(accuracy, n):
+    """Half the width of the 95 % interval of an accuracy measured on `n` images: 1.96 standard errors.
+
+    Defined in notebook 06.
+    """
+    return 1.96 * np.sqrt(accuracy * (1 - accuracy) / n)
 
 
 # ===================================================================================================
@@ -566,30 +606,28 @@ def softmax(logits):
 # notebooks/10_beat_92_percent.ipynb
 # ===================================================================================================
 
-def conv_bn_relu(filters):
-    """A 3x3 convolution that keeps the image size, batch normalization, then ReLU.
+def conv_bn_relu(filters, padding="same"):
+    """A 3x3 convolution (with padding "same", it keeps the image size), batch normalization, then ReLU.
 
     Defined in notebook 10.
     """
     return [
-        layers.Conv2D(filters, (3, 3), padding="same", use_bias=False),  # BatchNormalization adds the bias
+        layers.Conv2D(filters, (3, 3), padding=padding, use_bias=False),  # BatchNormalization adds the bias
         layers.BatchNormalization(),
         layers.ReLU(),
     ]
 
 
-def augmentation():
-    """Random mirror images and shifts of up to two pixels each way, applied only in training.
+def augmentation(shift=2 / 28):
+    """Random mirror images, and shifts of up to `shift` of the image each way (two pixels), applied only in training.
 
     Defined in notebook 10.
     """
-    return [
-        layers.RandomFlip("horizontal"),
-        layers.RandomTranslation(2 / 28, 2 / 28, fill_mode="constant", interpolation="nearest"),
-    ]
+    return [layers.RandomFlip("horizontal")] + (
+        [layers.RandomTranslation(shift, shift, fill_mode="constant", interpolation="nearest")] if shift else [])
 
 
-def build_better_cnn():
+def build_better_cnn(shift=2 / 28, dropout=0.2):
     """Notebook 10's CNN: one convolution at full size, three after pooling; augmentation and dropout.
 
     Defined in notebook 10.
@@ -598,7 +636,7 @@ def build_better_cnn():
         [
             keras.Input(shape=(28, 28, 1)),
             layers.Rescaling(1.0 / 255),
-            *augmentation(),
+            *augmentation(shift),
             *conv_bn_relu(32),
             layers.MaxPooling2D(),
             *conv_bn_relu(64),
@@ -610,15 +648,35 @@ def build_better_cnn():
             layers.Dense(128, use_bias=False),
             layers.BatchNormalization(),
             layers.ReLU(),
-            layers.Dropout(0.2),
+            layers.Dropout(dropout),
             layers.Dense(10, activation="softmax"),
         ],
         name="better_cnn",
     )
 
 
-def cosine_schedule(steps_per_epoch):
-    """One epoch of warm-up to 0.002, then a cosine down to zero at the last step of BETTER_EPOCHS epochs.
+def compiled(model, learning_rate=0.001, **compile_options):
+    """`model` compiled as the lesson CNN is (Adam, sparse categorical crossentropy, accuracy), at `learning_rate`.
+
+    Defined in notebook 10.
+    """
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"], **compile_options)
+    return model
+
+
+def training_speeds(builds, x, y, steps, repeats):
+    """{name: [TrainingClock of each repeat]}: each model that builds[name]() makes, compiled, trained `steps` steps,
+
+    Defined in notebook 10.
+    interleaved with the others `repeats` times by the measurement method of notebook 09."""
+    return series.interleaved({name: lambda seed, build=build: series.timed_training(lambda: compiled(build()), x, y,
+                                                                                      seed=seed, steps=steps)
+                               for name, build in builds.items()}, repeats)
+
+
+def cosine_schedule(steps_per_epoch, epochs=series.BETTER_EPOCHS):
+    """One epoch of warm-up to 0.002, then a cosine down to zero at the last step of `epochs` epochs.
 
     Defined in notebook 10.
     """
@@ -626,19 +684,22 @@ def cosine_schedule(steps_per_epoch):
         initial_learning_rate=1e-4,
         warmup_target=0.002,  # reached after one epoch of warm-up
         warmup_steps=steps_per_epoch,
-        decay_steps=(series.BETTER_EPOCHS - 1) * steps_per_epoch,  # then down to zero at the last step
+        decay_steps=(epochs - 1) * steps_per_epoch,  # then down to zero at the last step
     )
 
 
-def compiled_better_cnn(steps_per_epoch, use_ema=True):
-    """A fresh better CNN, compiled with AdamW and the cosine schedule for `steps_per_epoch` steps an epoch.
+def compiled_better_cnn(steps_per_epoch, use_ema=True, epochs=series.BETTER_EPOCHS, weight_decay=0.05,
+                        **build_options):
+    """A fresh better CNN (`build_options` go to build_better_cnn), compiled with AdamW and the cosine schedule of
+    `epochs` epochs of `steps_per_epoch` steps.
 
     With `use_ema`, `fit` ends by putting the moving average of the weights in the model.
 
     Defined in notebook 10.
     """
-    model = build_better_cnn()
-    optimizer = keras.optimizers.AdamW(learning_rate=cosine_schedule(steps_per_epoch), weight_decay=0.05, use_ema=use_ema)
+    model = build_better_cnn(**build_options)
+    schedule = cosine_schedule(steps_per_epoch, epochs)
+    optimizer = keras.optimizers.AdamW(learning_rate=schedule, weight_decay=weight_decay, use_ema=use_ema)
     model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     return model
 
@@ -707,8 +768,7 @@ def load_lesson_model():
               f"(this replaces {found.name}): {EPOCHS} epochs. {CPU_TRAINING_ADVICE}")
     else:
         print(f"No trained model in {MODELS_DIR}/: downloading the one that notebook 03 trained for the series.")
-        model = build_lesson_cnn()
-        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        model = compiled_lesson_cnn()
         model.optimizer.build(model.trainable_variables)  # so that Adam's published state loads too
         if download_published("lesson_history.json", HISTORY_PATH) and load_published_weights(
             "lesson_cnn.weights.h5", model, MODEL_PATH
@@ -717,16 +777,8 @@ def load_lesson_model():
         print(f"Training it here instead, exactly as notebook 03 does: {EPOCHS} epochs. {CPU_TRAINING_ADVICE}")
     (x_train, y_train), _ = keras.datasets.fashion_mnist.load_data()
     keras.utils.set_random_seed(42)
-    model = build_lesson_cnn()
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    history = model.fit(
-        x_train[:TRAIN_IMAGES, ..., np.newaxis],
-        y_train[:TRAIN_IMAGES],
-        batch_size=128,
-        epochs=EPOCHS,
-        validation_split=0.2,
-        verbose=2,
-    ).history
+    model = compiled_lesson_cnn()
+    history = fit_lesson_cnn(model, x_train[:TRAIN_IMAGES, ..., np.newaxis], y_train[:TRAIN_IMAGES]).history
     save_atomically(MODEL_PATH, model.save)
     save_atomically(HISTORY_PATH, lambda path: path.write_text(json.dumps(history)))
     return model, history
@@ -744,11 +796,10 @@ def load_better_model():
 
     print(f"Training it here instead, exactly as notebook 10 does: {BETTER_EPOCHS} epochs. {CPU_TRAINING_ADVICE}")
     (x_train, y_train), _ = keras.datasets.fashion_mnist.load_data()
-    x_train, y_train = x_train[:TRAIN_IMAGES, ..., np.newaxis], y_train[:TRAIN_IMAGES]
+    (x_fit, y_fit), validation = split_for_validation(x_train[:TRAIN_IMAGES, ..., np.newaxis], y_train[:TRAIN_IMAGES])
     keras.utils.set_random_seed(42)
-    better = compiled_better_cnn(steps_per_epoch=math.ceil(len(x_train) * 0.8 / 128))
-    history = better.fit(x_train, y_train, batch_size=128, epochs=BETTER_EPOCHS, validation_split=0.2,
-                         verbose=2).history
+    better = compiled_better_cnn(steps_per_epoch=math.ceil(len(x_fit) / 128))
+    history = better.fit(x_fit, y_fit, batch_size=128, epochs=BETTER_EPOCHS, validation_data=validation, verbose=2).history
     save_atomically(BETTER_MODEL_PATH, better.save)
     save_atomically(BETTER_HISTORY_PATH, lambda path: path.write_text(json.dumps(history)))
     return better
@@ -781,8 +832,7 @@ def build_pool_first_cnn(batch_norm=False):
     def convolution(filters):
         if not batch_norm:
             return [layers.Conv2D(filters, (3, 3), activation="relu")]
-        # Batch normalization brings its own shift, so the convolution needs no bias.
-        return [layers.Conv2D(filters, (3, 3), use_bias=False), layers.BatchNormalization(), layers.Activation("relu")]
+        return series.conv_bn_relu(filters, padding="valid")  # notebook 10's block, without padding as here
 
     return keras.Sequential(
         [
@@ -810,13 +860,6 @@ def built_with_policy(policy, build):
         return build()
     finally:
         keras.mixed_precision.set_global_policy("float32")
-
-
-# Defined in notebook 11.
-def compiled(model, learning_rate=0.001, **compile_options):
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"], **compile_options)
-    return model
 
 
 # ===================================================================================================
@@ -886,16 +929,24 @@ def export_litert(model, path, **converter_options):
 LATENCY_REPEATS = 3  # timed passes of each LiteRT file over the test images, interleaved
 
 
+def as_input_of(input_details, images):
+    """`images` in the input type of a LiteRT file: for an int8 input, quantized, q = round(x / scale) + zero point.
+
+    Defined in notebook 12.
+    """
+    scale, zero_point = input_details["quantization"]
+    if input_details["dtype"] == np.int8:
+        images = np.clip(np.round(images / scale + zero_point), -128, 127)
+    return images.astype(input_details["dtype"])
+
+
 def classify_one_at_a_time(interpreter, images):
     """The classes a LiteRT interpreter predicts for `images`, fed one at a time, and the mean milliseconds per image.
 
     Defined in notebook 12.
     """
     input_details, output_details = interpreter.get_input_details()[0], interpreter.get_output_details()[0]
-    scale, zero_point = input_details["quantization"]
-    if input_details["dtype"] == np.int8:
-        images = np.clip(np.round(images / scale + zero_point), -128, 127)
-    images = images.astype(input_details["dtype"])
+    images = as_input_of(input_details, images)
     predicted = np.empty(len(images), dtype=int)
     started = time.perf_counter()
     for index, image in enumerate(images):
@@ -1154,13 +1205,10 @@ class LiteRTLogits:
         self.input, self.output = self.interpreter.get_input_details()[0], self.interpreter.get_output_details()[0]
 
     def __call__(self, images):
-        input_scale, input_zero_point = self.input["quantization"]
         output_scale, output_zero_point = self.output["quantization"]
         logits = np.empty((len(images), 10), dtype=np.float32)
         for index, image in enumerate(images):  # one image at a time, as requests come
-            if self.input["dtype"] == np.int8:
-                image = np.clip(np.round(image / input_scale + input_zero_point), -128, 127)
-            self.interpreter.set_tensor(self.input["index"], image[np.newaxis].astype(self.input["dtype"]))
+            self.interpreter.set_tensor(self.input["index"], series.as_input_of(self.input, image[np.newaxis]))  # 12's
             self.interpreter.invoke()
             output = self.interpreter.get_tensor(self.output["index"])[0].astype(np.float32)
             logits[index] = (output - output_zero_point) * output_scale if self.output["dtype"] == np.int8 else output
@@ -1198,8 +1246,8 @@ def demo_runtimes(model):
     network = logits_model(model)
     series.export_litert(network, DEMO_LITERT_PATH, **series.FULL_INTEGER)
     (x_train, y_train), _ = keras.datasets.fashion_mnist.load_data()
-    start = int(series.TRAIN_IMAGES * 0.8)  # the last 20 %, as validation_split=0.2 keeps apart
-    images, labels = x_train[start : series.TRAIN_IMAGES, ..., np.newaxis], y_train[start : series.TRAIN_IMAGES]
+    _, (images, labels) = series.split_for_validation(x_train[: series.TRAIN_IMAGES, ..., np.newaxis],
+                                                      y_train[: series.TRAIN_IMAGES])  # notebook 03's validation images
     return {"LiteRT int8": Runtime(LiteRTLogits(DEMO_LITERT_PATH), images, labels),
             "Keras float32": Runtime(KerasLogits(network), images, labels)}
 
@@ -1733,8 +1781,9 @@ def _trained_model_challenge(model, name, max_parameters):
     if model.count_params() > max_parameters:
         raise Wrong(f"your model has {model.count_params():,} parameters; the challenge allows at most {max_parameters:,}.")
     (x_train, y_train), _ = _fashion_mnist()
-    validation_accuracy = _accuracy_of(model, x_train[48_000:], y_train[48_000:])
-    training_accuracy = _accuracy_of(model, x_train[:48_000:8], y_train[:48_000:8])  # 6,000 of the training images
+    (x_fit, y_fit), (x_val, y_val) = split_for_validation(x_train, y_train)
+    validation_accuracy = _accuracy_of(model, x_val, y_val)
+    training_accuracy = _accuracy_of(model, x_fit[::8], y_fit[::8])  # 6,000 of the training images
     if validation_accuracy - training_accuracy > CAPSTONE_LEAK_MARGIN:
         raise Wrong(f"your model scores {validation_accuracy:.4f} on the 12,000 validation images but only "
                     f"{training_accuracy:.4f} on the training images (the first 48,000): it was trained on the validation "
@@ -1787,7 +1836,8 @@ def exercises_01():
     def validation_counts(given, namespace):
         counts = as_values(given, "validation_counts", by_class=True)
         (x_train, y_train), (_, y_test) = _fashion_mnist()
-        expected = np.bincount(y_train[48_000:], minlength=10)
+        _, (_, y_val) = split_for_validation(x_train, y_train)
+        expected = np.bincount(y_val, minlength=10)
         if counts.shape != (10,):
             raise Wrong(f"`validation_counts` should hold 10 counts, one per class; yours has shape {counts.shape}.")
         if np.array_equal(counts, expected):
@@ -1801,7 +1851,7 @@ def exercises_01():
         if np.array_equal(np.sort(counts), np.sort(expected)):
             raise Wrong("these are the right counts in another order: the count at index i must be class i's, "
                         f"{CLASS_NAMES[0]!r} first.")
-        if counts.sum() == len(y_train) - 48_000:
+        if counts.sum() == len(y_val):
             raise Wrong("the total is right, but these are not the counts of the validation split: the classes of its "
                         "12,000 images are close to 1,200 each, not exactly. Count them from the labels.")
         raise Wrong(f"your counts sum to {_written(counts.sum())}; the validation split has 12,000 images.")
@@ -1990,8 +2040,8 @@ def exercises_03():
         expected = steps * epochs
         images = TRAIN_IMAGES * 0.8
         _compare(given, expected, "total_steps", from_this_run=True, mistakes=[
-            (math.ceil(TRAIN_IMAGES / 128) * EPOCHS, f"that counts all {TRAIN_IMAGES:,} images; validation_split "
-                                                     f"keeps 20 % aside, so fit trains on {images:,.0f}."),
+            (math.ceil(TRAIN_IMAGES / 128) * EPOCHS, f"that counts all {TRAIN_IMAGES:,} images; the validation "
+                                                     f"split keeps 20 % aside, so fit trains on {images:,.0f}."),
             (EPOCHS, "that is the number of epochs; each epoch takes one step per batch of 128."),
             (math.ceil(images / 128), "that is one epoch's steps; the training ran for all its epochs.")])
         return f"{expected:,} steps: {steps:,} batches of 128 in each of {epochs} epochs."

@@ -354,8 +354,9 @@ def _trained_model_challenge(model, name, max_parameters):
     if model.count_params() > max_parameters:
         raise Wrong(f"your model has {model.count_params():,} parameters; the challenge allows at most {max_parameters:,}.")
     (x_train, y_train), _ = _fashion_mnist()
-    validation_accuracy = _accuracy_of(model, x_train[48_000:], y_train[48_000:])
-    training_accuracy = _accuracy_of(model, x_train[:48_000:8], y_train[:48_000:8])  # 6,000 of the training images
+    (x_fit, y_fit), (x_val, y_val) = split_for_validation(x_train, y_train)
+    validation_accuracy = _accuracy_of(model, x_val, y_val)
+    training_accuracy = _accuracy_of(model, x_fit[::8], y_fit[::8])  # 6,000 of the training images
     if validation_accuracy - training_accuracy > CAPSTONE_LEAK_MARGIN:
         raise Wrong(f"your model scores {validation_accuracy:.4f} on the 12,000 validation images but only "
                     f"{training_accuracy:.4f} on the training images (the first 48,000): it was trained on the validation "

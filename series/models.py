@@ -29,8 +29,7 @@ def load_lesson_model():
               f"(this replaces {found.name}): {EPOCHS} epochs. {CPU_TRAINING_ADVICE}")
     else:
         print(f"No trained model in {MODELS_DIR}/: downloading the one that notebook 03 trained for the series.")
-        model = build_lesson_cnn()
-        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        model = compiled_lesson_cnn()
         model.optimizer.build(model.trainable_variables)  # so that Adam's published state loads too
         if download_published("lesson_history.json", HISTORY_PATH) and load_published_weights(
             "lesson_cnn.weights.h5", model, MODEL_PATH
@@ -39,16 +38,8 @@ def load_lesson_model():
         print(f"Training it here instead, exactly as notebook 03 does: {EPOCHS} epochs. {CPU_TRAINING_ADVICE}")
     (x_train, y_train), _ = keras.datasets.fashion_mnist.load_data()
     keras.utils.set_random_seed(42)
-    model = build_lesson_cnn()
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    history = model.fit(
-        x_train[:TRAIN_IMAGES, ..., np.newaxis],
-        y_train[:TRAIN_IMAGES],
-        batch_size=128,
-        epochs=EPOCHS,
-        validation_split=0.2,
-        verbose=2,
-    ).history
+    model = compiled_lesson_cnn()
+    history = fit_lesson_cnn(model, x_train[:TRAIN_IMAGES, ..., np.newaxis], y_train[:TRAIN_IMAGES]).history
     save_atomically(MODEL_PATH, model.save)
     save_atomically(HISTORY_PATH, lambda path: path.write_text(json.dumps(history)))
     return model, history
@@ -66,11 +57,10 @@ def load_better_model():
 
     print(f"Training it here instead, exactly as notebook 10 does: {BETTER_EPOCHS} epochs. {CPU_TRAINING_ADVICE}")
     (x_train, y_train), _ = keras.datasets.fashion_mnist.load_data()
-    x_train, y_train = x_train[:TRAIN_IMAGES, ..., np.newaxis], y_train[:TRAIN_IMAGES]
+    (x_fit, y_fit), validation = split_for_validation(x_train[:TRAIN_IMAGES, ..., np.newaxis], y_train[:TRAIN_IMAGES])
     keras.utils.set_random_seed(42)
-    better = compiled_better_cnn(steps_per_epoch=math.ceil(len(x_train) * 0.8 / 128))
-    history = better.fit(x_train, y_train, batch_size=128, epochs=BETTER_EPOCHS, validation_split=0.2,
-                         verbose=2).history
+    better = compiled_better_cnn(steps_per_epoch=math.ceil(len(x_fit) / 128))
+    history = better.fit(x_fit, y_fit, batch_size=128, epochs=BETTER_EPOCHS, validation_data=validation, verbose=2).history
     save_atomically(BETTER_MODEL_PATH, better.save)
     save_atomically(BETTER_HISTORY_PATH, lambda path: path.write_text(json.dumps(history)))
     return better

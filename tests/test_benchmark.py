@@ -10,7 +10,7 @@ def test_every_training_variant_runs_and_is_timed(monkeypatch):
     monkeypatch.setattr(faster_and_smaller, "TRAINING_STEPS", 3)
     monkeypatch.setattr(faster_and_smaller, "REPEATS", 2)
     (x_train, y_train), _ = keras.datasets.fashion_mnist.load_data()
-    speeds = faster_and_smaller.training_speeds(x_train[:2048, ..., None], y_train[:2048])
+    speeds = faster_and_smaller.notebook_11_speeds(x_train[:2048, ..., None], y_train[:2048])
     assert list(speeds) == ["lesson CNN (baseline)", "pool first", "pool first, batch norm",
                             "lesson CNN, mixed_bfloat16", "lesson CNN, jit_compile=True"]
     assert all(len(values) == 2 and min(values) > 0 for values in speeds.values()), "two timed repeats each"

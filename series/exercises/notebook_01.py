@@ -14,7 +14,8 @@ def exercises_01():
     def validation_counts(given, namespace):
         counts = as_values(given, "validation_counts", by_class=True)
         (x_train, y_train), (_, y_test) = _fashion_mnist()
-        expected = np.bincount(y_train[48_000:], minlength=10)
+        _, (_, y_val) = split_for_validation(x_train, y_train)
+        expected = np.bincount(y_val, minlength=10)
         if counts.shape != (10,):
             raise Wrong(f"`validation_counts` should hold 10 counts, one per class; yours has shape {counts.shape}.")
         if np.array_equal(counts, expected):
@@ -28,7 +29,7 @@ def exercises_01():
         if np.array_equal(np.sort(counts), np.sort(expected)):
             raise Wrong("these are the right counts in another order: the count at index i must be class i's, "
                         f"{CLASS_NAMES[0]!r} first.")
-        if counts.sum() == len(y_train) - 48_000:
+        if counts.sum() == len(y_val):
             raise Wrong("the total is right, but these are not the counts of the validation split: the classes of its "
                         "12,000 images are close to 1,200 each, not exactly. Count them from the labels.")
         raise Wrong(f"your counts sum to {_written(counts.sum())}; the validation split has 12,000 images.")

@@ -31,8 +31,8 @@ def exercises_03():
         expected = steps * epochs
         images = TRAIN_IMAGES * 0.8
         _compare(given, expected, "total_steps", from_this_run=True, mistakes=[
-            (math.ceil(TRAIN_IMAGES / 128) * EPOCHS, f"that counts all {TRAIN_IMAGES:,} images; validation_split "
-                                                     f"keeps 20 % aside, so fit trains on {images:,.0f}."),
+            (math.ceil(TRAIN_IMAGES / 128) * EPOCHS, f"that counts all {TRAIN_IMAGES:,} images; the validation "
+                                                     f"split keeps 20 % aside, so fit trains on {images:,.0f}."),
             (EPOCHS, "that is the number of epochs; each epoch takes one step per batch of 128."),
             (math.ceil(images / 128), "that is one epoch's steps; the training ran for all its epochs.")])
         return f"{expected:,} steps: {steps:,} batches of 128 in each of {epochs} epochs."
