@@ -1236,19 +1236,19 @@ class Runtime:
         self.threshold = float(series.acceptance_threshold(energy(self.validation_logits)))
 
 
-def demo_runtimes(model):
+def demo_runtimes(model, litert_path=DEMO_LITERT_PATH):
     """{"LiteRT int8": Runtime, "Keras float32": Runtime} of a trained `model` whose last layer is Dense(10, softmax).
 
-    Writes the int8 LiteRT file of its logits to DEMO_LITERT_PATH, then fits each runtime on the validation images.
+    Writes the int8 LiteRT file of its logits to `litert_path`, then fits each runtime on the validation images.
 
     Defined in notebook 16.
     """
     network = logits_model(model)
-    series.export_litert(network, DEMO_LITERT_PATH, **series.FULL_INTEGER)
+    series.export_litert(network, litert_path, **series.FULL_INTEGER)
     (x_train, y_train), _ = keras.datasets.fashion_mnist.load_data()
     _, (images, labels) = series.split_for_validation(x_train[: series.TRAIN_IMAGES, ..., np.newaxis],
                                                       y_train[: series.TRAIN_IMAGES])  # notebook 03's validation images
-    return {"LiteRT int8": Runtime(LiteRTLogits(DEMO_LITERT_PATH), images, labels),
+    return {"LiteRT int8": Runtime(LiteRTLogits(litert_path), images, labels),
             "Keras float32": Runtime(KerasLogits(network), images, labels)}
 
 

@@ -43,9 +43,7 @@ def page_url(tmp_path_factory):
     """The page of `make demo`, for the published lesson CNN, served on 127.0.0.1 at a free port."""
     lesson = fmnist_series.build_lesson_cnn()
     lesson.load_weights(PUBLISHED_LESSON_WEIGHTS)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(fmnist_series, "DEMO_LITERT_PATH", tmp_path_factory.mktemp("demo") / "logits_int8.tflite")
-        runtimes = fmnist_series.demo_runtimes(lesson)
+    runtimes = fmnist_series.demo_runtimes(lesson, litert_path=tmp_path_factory.mktemp("demo") / "logits_int8.tflite")
     demo = fmnist_series.build_demo(runtimes)
     demo.launch(server_name="127.0.0.1", share=False, prevent_thread_lock=True, inline=False, quiet=True)
     yield demo.local_url
