@@ -112,8 +112,8 @@ BETTER_HISTORY_PATH = MODELS_DIR / "better_history.json"
 PUBLISHED_SHA256 = {
     "lesson_cnn.weights.h5": "6bffa7ee3691153ab4d90136d44e4378b2bcdc78ab31456fec274fd700d0d9b7",
     "lesson_history.json": "c88dca017c5b4782b037dd8e856530b79bad955ede06f72eb925f70cb80e3c85",
-    "better_cnn.weights.h5": "f46a5cc9431dfbbcfed6317584e8d372ad333a9ef561480734a742d9e303bf5a",
-    "tiny_cnn.weights.h5": "13f5ffd94319e3f826e9070bde1e08bfb1d67a916cc977958c6cf9f38fc7b4f9",
+    "better_cnn.weights.h5": "7d8b205dcb0d2132ab344c72aee8c5e13ab2636468af06fb21b4e059ab9725e5",
+    "tiny_cnn.weights.h5": "85e8a3b6d74a8ed0f34a4fe4e789f57dc06d779234363d08c88f782ebca54b6d",
 }
 CPU_TRAINING_ADVICE = (
     "On a 2-core CPU that takes 10 to 30 minutes. In Colab, a GPU runtime is much faster: "
@@ -179,16 +179,17 @@ def _keep_models_in_drive():
         print(f"models/ now points to {drive_models}: what the notebooks save there outlives this runtime.")
 
 
-def download_published(name, path):
-    """Download the series' published file `name` to `path`; True once its SHA-256 matched.
+def download_published(name, path, series_url=SERIES_URL, expected_sha256=None):
+    """Download the series' published file `name` from `series_url` to `path`; True once its SHA-256 matched
+    `expected_sha256`, by default the published one (PUBLISHED_SHA256[name]).
 
     When the download fails (offline, say) or the file is corrupted or cut short, it says why and
     returns False, leaving nothing behind: Keras downloads into a temporary folder beside `path`.
     """
-    url = f"{SERIES_URL}models/published/"
+    url = f"{series_url}models/published/"
     with tempfile.TemporaryDirectory(dir=path.parent) as folder:
         try:
-            downloaded = keras.utils.get_file(name, url + name, file_hash=PUBLISHED_SHA256[name],
+            downloaded = keras.utils.get_file(name, url + name, file_hash=expected_sha256 or PUBLISHED_SHA256[name],
                                               hash_algorithm="sha256", cache_dir=folder, cache_subdir="")
         except Exception as error:  # no connection, no such file, or a SHA-256 that does not match
             print(f"Could not download {name}: {error}")
@@ -737,15 +738,16 @@ def fixed_and_broken(before, after, labels):
 # series/models.py
 # ===================================================================================================
 
-def load_published_weights(name, model, path):
-    """Download the published weights `name` into `model`, then save the whole model to `path`; True on success.
+def load_published_weights(name, model, path, series_url=SERIES_URL):
+    """Download the published weights `name` (from `series_url`) into `model`, then save the whole model to `path`;
+    True on success.
 
     The series publishes weights rather than `.keras` files: weights load in every Keras 3 version
     that the series supports, while a `.keras` file written by a newer Keras may not load in an older one.
     """
     with tempfile.TemporaryDirectory(dir=path.parent) as folder:
         weights = Path(folder) / name
-        if not download_published(name, weights):
+        if not download_published(name, weights, series_url):
             return False
         try:
             model.load_weights(weights)
@@ -2289,10 +2291,11 @@ def exercises_05():
                 "a model loaded from .h5 comes back without the moments.")
 
     def h5_megabytes(given, namespace):
-        if not H5_PATH.exists():
-            raise NotReady(f"{H5_PATH} is not there: run the cell that saves the .h5 file (`model.save(H5_PATH)`) "
+        h5_path = namespace["H5_PATH"]
+        if not h5_path.exists():
+            raise NotReady(f"{h5_path} is not there: run the cell that saves the .h5 file (`model.save(H5_PATH)`) "
                            "first, then check again.")
-        size = H5_PATH.stat().st_size
+        size = h5_path.stat().st_size
         _compare(given, size / 2**20, "h5_megabytes", 0.05, mistakes=[
             (size / 2**10, "that is in KiB; divide by 1,024 once more."), (size, "that is in bytes."),
             (size / 1e6, "that is in megabytes of 1,000,000 bytes (MB); a MiB is 2**20 = 1,048,576 bytes.")])
@@ -2331,12 +2334,13 @@ def exercises_05():
             "h5_megabytes", h5_megabytes,
             hints=["The cell under 'What is on disk now' prints every file's size.",
                    "path.stat().st_size is in bytes; 1 MiB is 2**20 bytes."],
-            solution="h5_megabytes = series.H5_PATH.stat().st_size / 2**20",
-            wrong_answers=[("h5_megabytes = series.H5_PATH.stat().st_size / 2**10", "KiB"),
-                           ("h5_megabytes = series.H5_PATH.stat().st_size", "bytes"),
-                           ("h5_megabytes = series.H5_PATH.stat().st_size / 1e6", "MiB")],
-            right_answers=["h5_megabytes = round(series.H5_PATH.stat().st_size / 2**20, 1)",
-                           "import os\nh5_megabytes = os.path.getsize(series.H5_PATH) / 1024 / 1024"]),
+            solution="h5_megabytes = H5_PATH.stat().st_size / 2**20",
+            needs={"H5_PATH": "the cell that saves the .h5 file (`model.save(H5_PATH)`)"},
+            wrong_answers=[("h5_megabytes = H5_PATH.stat().st_size / 2**10", "KiB"),
+                           ("h5_megabytes = H5_PATH.stat().st_size", "bytes"),
+                           ("h5_megabytes = H5_PATH.stat().st_size / 1e6", "MiB")],
+            right_answers=["h5_megabytes = round(H5_PATH.stat().st_size / 2**20, 1)",
+                           "import os\nh5_megabytes = os.path.getsize(H5_PATH) / 1024 / 1024"]),
     ]
 
 

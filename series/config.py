@@ -23,8 +23,8 @@ BETTER_HISTORY_PATH = MODELS_DIR / "better_history.json"
 PUBLISHED_SHA256 = {
     "lesson_cnn.weights.h5": "6bffa7ee3691153ab4d90136d44e4378b2bcdc78ab31456fec274fd700d0d9b7",
     "lesson_history.json": "c88dca017c5b4782b037dd8e856530b79bad955ede06f72eb925f70cb80e3c85",
-    "better_cnn.weights.h5": "f46a5cc9431dfbbcfed6317584e8d372ad333a9ef561480734a742d9e303bf5a",
-    "tiny_cnn.weights.h5": "13f5ffd94319e3f826e9070bde1e08bfb1d67a916cc977958c6cf9f38fc7b4f9",
+    "better_cnn.weights.h5": "7d8b205dcb0d2132ab344c72aee8c5e13ab2636468af06fb21b4e059ab9725e5",
+    "tiny_cnn.weights.h5": "85e8a3b6d74a8ed0f34a4fe4e789f57dc06d779234363d08c88f782ebca54b6d",
 }
 CPU_TRAINING_ADVICE = (
     "On a 2-core CPU that takes 10 to 30 minutes. In Colab, a GPU runtime is much faster: "

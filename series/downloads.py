@@ -39,16 +39,17 @@ def _keep_models_in_drive():
         print(f"models/ now points to {drive_models}: what the notebooks save there outlives this runtime.")
 
 
-def download_published(name, path):
-    """Download the series' published file `name` to `path`; True once its SHA-256 matched.
+def download_published(name, path, series_url=SERIES_URL, expected_sha256=None):
+    """Download the series' published file `name` from `series_url` to `path`; True once its SHA-256 matched
+    `expected_sha256`, by default the published one (PUBLISHED_SHA256[name]).
 
     When the download fails (offline, say) or the file is corrupted or cut short, it says why and
     returns False, leaving nothing behind: Keras downloads into a temporary folder beside `path`.
     """
-    url = f"{SERIES_URL}models/published/"
+    url = f"{series_url}models/published/"
     with tempfile.TemporaryDirectory(dir=path.parent) as folder:
         try:
-            downloaded = keras.utils.get_file(name, url + name, file_hash=PUBLISHED_SHA256[name],
+            downloaded = keras.utils.get_file(name, url + name, file_hash=expected_sha256 or PUBLISHED_SHA256[name],
                                               hash_algorithm="sha256", cache_dir=folder, cache_subdir="")
         except Exception as error:  # no connection, no such file, or a SHA-256 that does not match
             print(f"Could not download {name}: {error}")

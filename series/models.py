@@ -1,12 +1,13 @@
-def load_published_weights(name, model, path):
-    """Download the published weights `name` into `model`, then save the whole model to `path`; True on success.
+def load_published_weights(name, model, path, series_url=SERIES_URL):
+    """Download the published weights `name` (from `series_url`) into `model`, then save the whole model to `path`;
+    True on success.
 
     The series publishes weights rather than `.keras` files: weights load in every Keras 3 version
     that the series supports, while a `.keras` file written by a newer Keras may not load in an older one.
     """
     with tempfile.TemporaryDirectory(dir=path.parent) as folder:
         weights = Path(folder) / name
-        if not download_published(name, weights):
+        if not download_published(name, weights, series_url):
             return False
         try:
             model.load_weights(weights)

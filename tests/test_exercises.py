@@ -24,10 +24,9 @@ EXERCISES = [(notebook, index) for notebook in sorted(fmnist_series.EXERCISE_SET
 def context(tmp_path, monkeypatch):
     """What the notebooks hold where their exercises sit, small: data, a history, a model, predictions."""
     (x_train, y_train), (x_test, y_test) = fmnist_series._fashion_mnist()
-    monkeypatch.setattr(fmnist_series, "MODELS_DIR", tmp_path)
+    monkeypatch.setattr(fmnist_series, "MODELS_DIR", tmp_path)  # where the answers of notebook 05 save their copies
     h5_path = tmp_path / "lesson_cnn.h5"
     h5_path.write_bytes(b"0" * 3_000_000)
-    monkeypatch.setattr(fmnist_series, "H5_PATH", h5_path)
     predicted = y_test.copy()
     predicted[y_test == 6] = 0  # every Shirt taken for a T-shirt: the worst recall (Shirt), the worst precision (T-shirt)
     predicted[np.flatnonzero(y_test == 2)[:50]] = 6  # and 50 Pullovers for Shirts: the Shirt column differs from its row
@@ -39,6 +38,7 @@ def context(tmp_path, monkeypatch):
     return {
         "np": np, "keras": fmnist_series.keras, "layers": fmnist_series.layers, "series": fmnist_series,
         "____": fmnist_series.____, "x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test,
+        "H5_PATH": h5_path,
         "history": {"loss": [0.6, 0.35, 0.3, 0.25, 0.2, 0.1], "val_loss": [0.4, 0.3, 0.28, 0.3, 0.35, 0.4],
                     "accuracy": [0.8, 0.88, 0.9, 0.95, 0.97, 0.99], "val_accuracy": [0.86, 0.89, 0.895, 0.89, 0.91, 0.9]},
         "model": trained_model, "model_from_keras": trained_model, "predicted": predicted, "math": math,
@@ -215,7 +215,7 @@ def test_an_error_with_colour_codes_and_several_lines_is_one_plain_sentence(cont
 
 
 def test_a_missing_file_is_a_cell_to_run_not_a_wrong_answer(context):
-    context["series"].H5_PATH.unlink()
+    context["H5_PATH"].unlink()
     verdict = verdict_of("h5_megabytes = 2.9", dict(context), 5, 3)
     assert verdict.label == "Not ready" and "model.save(H5_PATH)" in verdict.text, repr(verdict)
     verdict = verdict_of("def best_epoch(history):\n    return len(open('no_such_history.json').read())", dict(context), 4, 2)

@@ -63,11 +63,10 @@ def published_at(served, name, data):
     (folder / name).write_bytes(data)
 
 
-def downloader(base_url, monkeypatch, name, data):
-    """The shared module's `download_published`, pointed at `base_url`, expecting `data` for `name`."""
-    monkeypatch.setattr(fmnist_series, "SERIES_URL", base_url)
-    monkeypatch.setitem(fmnist_series.PUBLISHED_SHA256, name, hashlib.sha256(data).hexdigest())
-    return fmnist_series.download_published
+def downloader(base_url, data):
+    """The shared module's `download_published`, pointed at `base_url`, expecting `data`."""
+    return functools.partial(fmnist_series.download_published, series_url=base_url,
+                             expected_sha256=hashlib.sha256(data).hexdigest())
 
 
 def test_a_download_that_matches_its_sha256_lands_in_place(server, tmp_path, capsys, monkeypatch):
@@ -75,7 +74,7 @@ def test_a_download_that_matches_its_sha256_lands_in_place(server, tmp_path, cap
     published_at(served, "lesson_history.json", b'{"accuracy": [0.9]}')
     models = tmp_path / "models"
     models.mkdir()
-    download = downloader(url, monkeypatch, "lesson_history.json", b'{"accuracy": [0.9]}')
+    download = downloader(url, b'{"accuracy": [0.9]}')
     assert download("lesson_history.json", models / "lesson_history.json")
     assert (models / "lesson_history.json").read_text() == '{"accuracy": [0.9]}'
     assert [path.name for path in models.iterdir()] == ["lesson_history.json"], "no temporary folder left"
@@ -95,7 +94,7 @@ def test_a_bad_download_is_refused_and_leaves_nothing(server, tmp_path, capsys, 
         url = "http://127.0.0.1:9/"  # the discard port: the connection is refused
     models = tmp_path / "models"
     models.mkdir()
-    download = downloader(url, monkeypatch, "lesson_cnn.keras", good)
+    download = downloader(url, good)
     assert not download("lesson_cnn.keras", models / "lesson_cnn.keras")
     assert list(models.iterdir()) == [], "neither the file nor a temporary folder is left"
     assert "Could not download lesson_cnn.keras" in capsys.readouterr().out
@@ -189,11 +188,10 @@ def test_published_weights_rebuild_the_better_cnn(server, tmp_path, monkeypatch)
     """Notebook 15 rebuilds notebook 10's model from its published weights, and saves it whole."""
     served, url, _ = server
     published_at(served, "better_cnn.weights.h5", (PUBLISHED / "better_cnn.weights.h5").read_bytes())
-    monkeypatch.setattr(fmnist_series, "SERIES_URL", url)
     models = tmp_path / "models"
     models.mkdir()
     path = models / "better_cnn.keras"
-    assert fmnist_series.load_published_weights("better_cnn.weights.h5", fmnist_series.build_better_cnn(), path)
+    assert fmnist_series.load_published_weights("better_cnn.weights.h5", fmnist_series.build_better_cnn(), path, url)
     assert [child.name for child in models.iterdir()] == ["better_cnn.keras"]
     rebuilt = fmnist_series.build_better_cnn()
     rebuilt.load_weights(PUBLISHED / "better_cnn.weights.h5")

@@ -47,10 +47,11 @@ def exercises_05():
                 "a model loaded from .h5 comes back without the moments.")
 
     def h5_megabytes(given, namespace):
-        if not H5_PATH.exists():
-            raise NotReady(f"{H5_PATH} is not there: run the cell that saves the .h5 file (`model.save(H5_PATH)`) "
+        h5_path = namespace["H5_PATH"]
+        if not h5_path.exists():
+            raise NotReady(f"{h5_path} is not there: run the cell that saves the .h5 file (`model.save(H5_PATH)`) "
                            "first, then check again.")
-        size = H5_PATH.stat().st_size
+        size = h5_path.stat().st_size
         _compare(given, size / 2**20, "h5_megabytes", 0.05, mistakes=[
             (size / 2**10, "that is in KiB; divide by 1,024 once more."), (size, "that is in bytes."),
             (size / 1e6, "that is in megabytes of 1,000,000 bytes (MB); a MiB is 2**20 = 1,048,576 bytes.")])
@@ -89,12 +90,13 @@ def exercises_05():
             "h5_megabytes", h5_megabytes,
             hints=["The cell under 'What is on disk now' prints every file's size.",
                    "path.stat().st_size is in bytes; 1 MiB is 2**20 bytes."],
-            solution="h5_megabytes = series.H5_PATH.stat().st_size / 2**20",
-            wrong_answers=[("h5_megabytes = series.H5_PATH.stat().st_size / 2**10", "KiB"),
-                           ("h5_megabytes = series.H5_PATH.stat().st_size", "bytes"),
-                           ("h5_megabytes = series.H5_PATH.stat().st_size / 1e6", "MiB")],
-            right_answers=["h5_megabytes = round(series.H5_PATH.stat().st_size / 2**20, 1)",
-                           "import os\nh5_megabytes = os.path.getsize(series.H5_PATH) / 1024 / 1024"]),
+            solution="h5_megabytes = H5_PATH.stat().st_size / 2**20",
+            needs={"H5_PATH": "the cell that saves the .h5 file (`model.save(H5_PATH)`)"},
+            wrong_answers=[("h5_megabytes = H5_PATH.stat().st_size / 2**10", "KiB"),
+                           ("h5_megabytes = H5_PATH.stat().st_size", "bytes"),
+                           ("h5_megabytes = H5_PATH.stat().st_size / 1e6", "MiB")],
+            right_answers=["h5_megabytes = round(H5_PATH.stat().st_size / 2**20, 1)",
+                           "import os\nh5_megabytes = os.path.getsize(H5_PATH) / 1024 / 1024"]),
     ]
 
 
