@@ -45,13 +45,10 @@ def used_names(source):
             (used if isinstance(node.ctx, ast.Load) else bound).add(node.id)
         elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "series":
             used.add(node.attr)
-        elif isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.Lambda)):
-            if not isinstance(node, ast.Lambda):
-                bound.add(node.name)
-            arguments = node.args if not isinstance(node, ast.ClassDef) else None
-            if arguments:
-                bound.update(argument.arg for argument in arguments.posonlyargs + arguments.args + arguments.kwonlyargs)
-                bound.update(argument.arg for argument in (arguments.vararg, arguments.kwarg) if argument)
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, ast.arg):  # a parameter of a function or lambda
+            bound.add(node.arg)
         elif isinstance(node, ast.ExceptHandler) and node.name:
             bound.add(node.name)
         elif isinstance(node, ast.alias):
