@@ -1992,9 +1992,8 @@ def exercises_02():
                    "Without pooling the map stays 24 × 24 × 64.",
                    "Dense(64) on 36,864 inputs has 36,864 × 64 + 64 parameters; add the other layers'."],
             solution="flattened = 24 * 24 * 64  # the second convolution's output, no longer pooled\n"
-                     "unpooled_parameters = (3 * 3 * 1 * 16 + 16) + (3 * 3 * 16 * 64 + 64) + (flattened * 64 + 64) + (64 * 32 + "
-                     "32) "
-                     "+ (32 * 10 + 10)",
+                     "unpooled_parameters = (3 * 3 * 1 * 16 + 16) + (3 * 3 * 16 * 64 + 64) + (flattened * 64 + 64) "
+                     "+ (64 * 32 + 32) + (32 * 10 + 10)",
             wrong_answers=[("unpooled_parameters = 507_530", "with its pooling layer"), ("unpooled_parameters = 24 * 24 * 64",
                            "flattened")],
             right_answers=["unpooled_parameters = 160 + 9_280 + (24 * 24 * 64 * 64 + 64) + 2_080 + 330",
@@ -2740,8 +2739,8 @@ def exercises_09():
                    "Stop when that count reaches `patience`; else run to the end.",
                    "Epochs count from 1."],
             solution="def stopping_epoch(val_losses, patience):\n    best, waited = float(\"inf\"), 0\n"
-                     "    for epoch, loss in enumerate(val_losses, start=1):\n        if loss < best:\n            best, waited "
-                     "= loss, 0\n"
+                     "    for epoch, loss in enumerate(val_losses, start=1):\n        if loss < best:\n"
+                     "            best, waited = loss, 0\n"
                      "        else:\n            waited += 1\n            if waited == patience:\n                return epoch\n"
                      "    return len(val_losses)",
             wrong_answers=[("def stopping_epoch(val_losses, patience):\n    return int(np.argmin(val_losses)) + 1",
@@ -3600,33 +3599,29 @@ def exercises_17():
             "is_record", record_rule,
             hints=["Two conditions: how many runs, and what their mean is.",
                    "len(test_accuracies) >= 5, and np.mean(test_accuracies) >= target."],
-            solution="def is_record(test_accuracies, target):\n    return len(test_accuracies) >= 5 and np.mean(test_accuracies) "
-                     ">= target",
+            solution="def is_record(test_accuracies, target):\n"
+                     "    return len(test_accuracies) >= 5 and np.mean(test_accuracies) >= target",
             wrong_answers=[("def is_record(test_accuracies, target):\n    return min(test_accuracies) >= target",
                            "not every run"),
                            ("def is_record(test_accuracies, target):\n    return max(test_accuracies) >= target",
                            "one run reaches"),
                            ("def is_record(test_accuracies, target):\n    return np.mean(test_accuracies) >= target", "5 seeds"),
                            ("def is_record(test_accuracies, target):\n    return len(test_accuracies) > 5 and "
-                            "np.mean(test_accuracies) "
-                            ">= target", "5 are enough"),
+                            "np.mean(test_accuracies) >= target", "5 are enough"),
                            ("def is_record(test_accuracies, target):\n    return len(test_accuracies) >= 5 and "
                             "np.median(test_accuracies) >= target", "median"),
                            ("def is_record(test_accuracies, target):\n    return len(test_accuracies) >= 5 and "
                             "np.mean(test_accuracies) > target", ">="),
                            ("def is_record(test_accuracies, target):\n    return len(test_accuracies) >= 5 and "
                             "sum(test_accuracies) / 5 >= target", "number of runs"),
-                           ("def is_record(test_accuracies, target):\n    return 'yes' if np.mean(test_accuracies) >= target "
-                            "else 'no'",
-                            "True or False"),
+                           ("def is_record(test_accuracies, target):\n"
+                            "    return 'yes' if np.mean(test_accuracies) >= target else 'no'", "True or False"),
                            ("def is_record(test_accuracies, target):\n    return len(test_accuracies) >= 5 and "
                             "np.mean(test_accuracies) >= 0.94", "given to the function")],
             right_answers=["def is_record(test_accuracies, target):\n    return len(test_accuracies) > 4 and "
-                           "sum(test_accuracies) / "
-                           "len(test_accuracies) >= target",
-                           "def is_record(test_accuracies, target):\n    return bool(keras.ops.mean(test_accuracies) >= target) "
-                           "and "
-                           "len(test_accuracies) >= 5"]),
+                           "sum(test_accuracies) / len(test_accuracies) >= target",
+                           "def is_record(test_accuracies, target):\n"
+                           "    return bool(keras.ops.mean(test_accuracies) >= target) and len(test_accuracies) >= 5"]),
     ]
 
 

@@ -71,9 +71,8 @@ def exercises_02():
                    "Without pooling the map stays 24 × 24 × 64.",
                    "Dense(64) on 36,864 inputs has 36,864 × 64 + 64 parameters; add the other layers'."],
             solution="flattened = 24 * 24 * 64  # the second convolution's output, no longer pooled\n"
-                     "unpooled_parameters = (3 * 3 * 1 * 16 + 16) + (3 * 3 * 16 * 64 + 64) + (flattened * 64 + 64) + (64 * 32 + "
-                     "32) "
-                     "+ (32 * 10 + 10)",
+                     "unpooled_parameters = (3 * 3 * 1 * 16 + 16) + (3 * 3 * 16 * 64 + 64) + (flattened * 64 + 64) "
+                     "+ (64 * 32 + 32) + (32 * 10 + 10)",
             wrong_answers=[("unpooled_parameters = 507_530", "with its pooling layer"), ("unpooled_parameters = 24 * 24 * 64",
                            "flattened")],
             right_answers=["unpooled_parameters = 160 + 9_280 + (24 * 24 * 64 * 64 + 64) + 2_080 + 330",

@@ -71,8 +71,8 @@ def exercises_09():
                    "Stop when that count reaches `patience`; else run to the end.",
                    "Epochs count from 1."],
             solution="def stopping_epoch(val_losses, patience):\n    best, waited = float(\"inf\"), 0\n"
-                     "    for epoch, loss in enumerate(val_losses, start=1):\n        if loss < best:\n            best, waited "
-                     "= loss, 0\n"
+                     "    for epoch, loss in enumerate(val_losses, start=1):\n        if loss < best:\n"
+                     "            best, waited = loss, 0\n"
                      "        else:\n            waited += 1\n            if waited == patience:\n                return epoch\n"
                      "    return len(val_losses)",
             wrong_answers=[("def stopping_epoch(val_losses, patience):\n    return int(np.argmin(val_losses)) + 1",

@@ -60,33 +60,29 @@ def exercises_17():
             "is_record", record_rule,
             hints=["Two conditions: how many runs, and what their mean is.",
                    "len(test_accuracies) >= 5, and np.mean(test_accuracies) >= target."],
-            solution="def is_record(test_accuracies, target):\n    return len(test_accuracies) >= 5 and np.mean(test_accuracies) "
-                     ">= target",
+            solution="def is_record(test_accuracies, target):\n"
+                     "    return len(test_accuracies) >= 5 and np.mean(test_accuracies) >= target",
             wrong_answers=[("def is_record(test_accuracies, target):\n    return min(test_accuracies) >= target",
                            "not every run"),
                            ("def is_record(test_accuracies, target):\n    return max(test_accuracies) >= target",
                            "one run reaches"),
                            ("def is_record(test_accuracies, target):\n    return np.mean(test_accuracies) >= target", "5 seeds"),
                            ("def is_record(test_accuracies, target):\n    return len(test_accuracies) > 5 and "
-                            "np.mean(test_accuracies) "
-                            ">= target", "5 are enough"),
+                            "np.mean(test_accuracies) >= target", "5 are enough"),
                            ("def is_record(test_accuracies, target):\n    return len(test_accuracies) >= 5 and "
                             "np.median(test_accuracies) >= target", "median"),
                            ("def is_record(test_accuracies, target):\n    return len(test_accuracies) >= 5 and "
                             "np.mean(test_accuracies) > target", ">="),
                            ("def is_record(test_accuracies, target):\n    return len(test_accuracies) >= 5 and "
                             "sum(test_accuracies) / 5 >= target", "number of runs"),
-                           ("def is_record(test_accuracies, target):\n    return 'yes' if np.mean(test_accuracies) >= target "
-                            "else 'no'",
-                            "True or False"),
+                           ("def is_record(test_accuracies, target):\n"
+                            "    return 'yes' if np.mean(test_accuracies) >= target else 'no'", "True or False"),
                            ("def is_record(test_accuracies, target):\n    return len(test_accuracies) >= 5 and "
                             "np.mean(test_accuracies) >= 0.94", "given to the function")],
             right_answers=["def is_record(test_accuracies, target):\n    return len(test_accuracies) > 4 and "
-                           "sum(test_accuracies) / "
-                           "len(test_accuracies) >= target",
-                           "def is_record(test_accuracies, target):\n    return bool(keras.ops.mean(test_accuracies) >= target) "
-                           "and "
-                           "len(test_accuracies) >= 5"]),
+                           "sum(test_accuracies) / len(test_accuracies) >= target",
+                           "def is_record(test_accuracies, target):\n"
+                           "    return bool(keras.ops.mean(test_accuracies) >= target) and len(test_accuracies) >= 5"]),
     ]
 
 
