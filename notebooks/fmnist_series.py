@@ -1518,7 +1518,11 @@ def speedrun_probabilities(model, images, test_time_augmentation=False):
     if test_time_augmentation:
         padded = np.pad(images, ((0, 0), (1, 1), (1, 1), (0, 0)))
         views += [images[:, :, ::-1], padded[:, :-2, 1:-1], padded[:, 2:, 1:-1], padded[:, 1:-1, :-2], padded[:, 1:-1, 2:]]
-    return np.mean([series.softmax(model.predict(view, batch_size=1000, verbose=0)) for view in views], axis=0)
+    def logits(view):  # called in batches, as predict would, without tracing a new predict function for each model
+        return np.concatenate([keras.ops.convert_to_numpy(model(view[start : start + 1000].astype("float32"), training=False))
+                               for start in range(0, len(view), 1000)])
+
+    return np.mean([series.softmax(logits(view)) for view in views], axis=0)
 
 
 def training_flops(model):
