@@ -236,6 +236,11 @@ def interleaved(variants, repeats):
     return runs
 
 
+def speeds(clocks):
+    """The training speed of each of `clocks` (TrainingClocks), in images per second, first step left out."""
+    return [clock.images_per_second() for clock in clocks]
+
+
 def mean_interval(values):
     """The mean of `values` and the half width of its 95 % t-interval (Student's t, n - 1 degrees of freedom; inf for
     fewer than 2 values)."""

@@ -16,6 +16,13 @@ def test_speed_leaves_out_the_first_step():
     assert clock.images_per_second() == pytest.approx(3 * 128 / 4.0)
 
 
+def test_speeds_gives_each_clock_its_own_speed_in_order():
+    fast, slow = TrainingClock(batch_size=100), TrainingClock(batch_size=100)
+    fast.step_seconds, slow.step_seconds = [9.0, 1.0, 1.0], [9.0, 2.0, 2.0]
+    assert fmnist_series.speeds([fast, slow]) == pytest.approx([100.0, 50.0])
+    assert fmnist_series.speeds([]) == []
+
+
 def test_a_slow_stretch_is_flagged_as_a_stall_with_its_first_step():
     window = MEASURE["STALL_WINDOW"]
     clock = TrainingClock(batch_size=128)
