@@ -17,6 +17,7 @@ def machine():
     return {
         "model name": first.get("model name", "unknown processor"),
         "cpu family": int(first.get("cpu family", 0)),
+        "model": int(first.get("model", 0)),
         "vendor": first.get("vendor_id", ""),
         "logical cores": len(processors) or os.cpu_count(),
         "physical cores": len(physical) if processors else os.cpu_count(),
@@ -48,25 +49,62 @@ def describe_machine():
           + f"; GPU: {', '.join(info['gpus']) or 'none'}; measured on {time.strftime('%Y-%m-%d')}")
 
 
-def float32_peak_gflops():
-    """(GFLOP/s, how it was derived): the float32 peak of this machine's physical cores, or (None, why not).
+# Each core's fused multiply-add (FMA) units and their width, by microarchitecture: (name, vendor, cpu family,
+# models as (first, last) ranges, a word the model name must hold or "", FMA units per core, bits per FMA). The first
+# row that matches wins. Sources: AMD's and Intel's optimisation manuals; for the models, the Linux kernel's tables.
+FMA_UNITS = [
+    ("Zen or Zen+", "AuthenticAMD", 23, [(0x00, 0x2F)], "", 2, 128),  # 256-bit AVX2 runs as two 128-bit halves
+    ("Zen 2", "AuthenticAMD", 23, [(0x30, 0xFF)], "", 2, 256),
+    ("Zen 3", "AuthenticAMD", 25, [(0x00, 0x0F), (0x20, 0x5F)], "", 2, 256),
+    ("Zen 4", "AuthenticAMD", 25, [(0x10, 0x1F), (0x60, 0xAF)], "", 2, 256),  # AVX-512 as two 256-bit halves
+    ("Zen 5, mobile", "AuthenticAMD", 26, [(0x20, 0x2F), (0x60, 0x6F)], "", 2, 256),  # Strix Point, Krackan Point
+    ("Zen 5", "AuthenticAMD", 26, [(0x00, 0x1F), (0x40, 0x4F), (0x70, 0x7F)], "", 2, 512),
+    # Skylake-SP, Cascade Lake and Cooper Lake share model 0x55: Bronze, Silver and most Gold 5 parts have one
+    # 512-bit FMA unit (Gold 5122 and 5222 have two, like Gold 6, Platinum, W and Core X parts).
+    ("Skylake-SP to Cooper Lake", "GenuineIntel", 6, [(0x55, 0x55)], "Gold 5122", 2, 512),
+    ("Skylake-SP to Cooper Lake", "GenuineIntel", 6, [(0x55, 0x55)], "Gold 5222", 2, 512),
+    ("Skylake-SP to Cooper Lake, one FMA unit", "GenuineIntel", 6, [(0x55, 0x55)], "Bronze", 1, 512),
+    ("Skylake-SP to Cooper Lake, one FMA unit", "GenuineIntel", 6, [(0x55, 0x55)], "Silver", 1, 512),
+    ("Skylake-SP to Cooper Lake, one FMA unit", "GenuineIntel", 6, [(0x55, 0x55)], "Gold 5", 1, 512),
+    ("Skylake-SP to Cooper Lake", "GenuineIntel", 6, [(0x55, 0x55)], "", 2, 512),
+    ("Ice Lake-SP", "GenuineIntel", 6, [(0x6A, 0x6A), (0x6C, 0x6C)], "", 2, 512),
+    ("Sapphire Rapids to Granite Rapids", "GenuineIntel", 6, [(0x8F, 0x8F), (0xAD, 0xAE), (0xCF, 0xCF)], "", 2, 512),
+    ("Ice Lake, Tiger Lake or Rocket Lake (client)", "GenuineIntel", 6, [(0x7D, 0x7E), (0x8C, 0x8D), (0xA7, 0xA7)],
+     "", 1, 512),
+    ("Haswell to Raptor Lake (AVX2)", "GenuineIntel", 6,
+     [(0x3C, 0x3D), (0x3F, 0x3F), (0x45, 0x47), (0x4E, 0x4F), (0x56, 0x56), (0x5E, 0x5E), (0x8E, 0x8E), (0x97, 0x97),
+      (0x9A, 0x9A), (0x9E, 0x9E), (0xA5, 0xA6), (0xB7, 0xB7), (0xBA, 0xBA), (0xBF, 0xBF)], "", 2, 256),
+]
 
-    Peak = physical cores × FMA operations per cycle and core × float32 lanes per operation × 2 FLOPs
-    (a multiply and an add) × the clock. Recent Intel server cores (Skylake-SP and later) and AMD Zen 5
-    issue two 512-bit FMAs per cycle with AVX-512; AMD Zen 4 runs AVX-512 as two 256-bit halves, so it
-    does no more than AVX2's two 256-bit FMAs.
+
+def fma_units(info):
+    """(microarchitecture, FMA units per core, bits per FMA) of the processor `info` (a dict of `machine()`), or None."""
+    for name, vendor, family, models, word, units, bits in FMA_UNITS:
+        if (info["vendor"] == vendor and info["cpu family"] == family and word in info["model name"]
+                and any(first <= info["model"] <= last for first, last in models)):
+            return name, units, bits
+    return None
+
+
+def float32_peak_gflops(info=None):
+    """(GFLOP/s, how it was derived): the float32 peak of the physical cores of `info` (default: this machine), or
+    (None, why not).
+
+    Peak = physical cores × FMA units per core × float32 lanes per FMA × 2 FLOPs (a multiply and an add) × the clock,
+    with the FMA units and their width looked up in FMA_UNITS.
     """
-    info = machine()
+    info = info or machine()
     if info["gpus"]:
         return None, "training runs on a GPU here, so the CPU's peak does not apply"
-    if not info["clock MHz"] or "avx2" not in info["flags"]:
-        return None, "the processor's clock or flags could not be read"
-    full_width_avx512 = "avx512f" in info["flags"] and not (info["vendor"] == "AuthenticAMD" and info["cpu family"] < 26)
-    lanes = 16 if full_width_avx512 else 8
-    peak = info["physical cores"] * 2 * lanes * 2 * info["clock MHz"] / 1000
-    return peak, (f"{info['physical cores']} physical cores × 2 FMA units × {lanes} float32 lanes "
-                  f"({'512-bit AVX-512' if lanes == 16 else '256-bit vectors'}) × 2 FLOPs × {info['clock MHz']:,.0f} MHz "
-                  f"= {peak:,.0f} GFLOP/s")
+    core = fma_units(info)
+    if not info["clock MHz"] or core is None:
+        return None, (f"{info['model name']} (cpu family {info['cpu family']}, model {info['model']}) is not in "
+                      "FMA_UNITS, or its clock could not be read")
+    _, units, bits = core
+    lanes = bits // 32
+    peak = info["physical cores"] * units * lanes * 2 * info["clock MHz"] / 1000
+    return peak, (f"{info['physical cores']} physical cores × {units} FMA unit{'s' if units > 1 else ''} × {lanes} "
+                  f"float32 lanes ({bits}-bit vectors) × 2 FLOPs × {info['clock MHz']:,.0f} MHz = {peak:,.0f} GFLOP/s")
 
 
 CHECKS_PER_EPOCH = 4  # validation accuracy is checked every quarter epoch
@@ -83,7 +121,11 @@ class TrainingClock(keras.callbacks.Callback):
     def __init__(self, batch_size, targets=(), stop_at=None):
         super().__init__()
         self.batch_size, self.targets, self.stop_at = batch_size, targets, stop_at
+        self.images_per_call = batch_size  # fit calls the callbacks once per steps_per_execution steps
         self.step_seconds, self.check_seconds, self.val_accuracy, self.seconds_to = [], [], [], {}
+
+    def on_train_begin(self, logs=None):
+        self.images_per_call = self.batch_size * self.model.steps_per_execution
 
     def on_train_batch_begin(self, batch, logs=None):
         self.step_started = time.perf_counter()
@@ -104,7 +146,7 @@ class TrainingClock(keras.callbacks.Callback):
 
     def images_per_second(self):
         """Training speed, leaving out the first step (where TensorFlow traces its graph) and the checks."""
-        return self.batch_size * (len(self.step_seconds) - 1) / sum(self.step_seconds[1:])
+        return self.images_per_call * (len(self.step_seconds) - 1) / sum(self.step_seconds[1:])
 
     def stalls(self):
         """(first step, slowdown) of each stretch of STALL_WINDOW steps slower than STALL_FACTOR × the median one."""
@@ -146,12 +188,12 @@ def training_batches(x, y, batch_size, seed):
 
 
 def timed_training(build, x, y, *, seed, validation=None, epochs=None, steps=None, batch_size=128, targets=(),
-                   stop_at=None):
+                   stop_at=None, batches=training_batches):
     """Seed, build a compiled model with `build()`, train it on (x, y); return its TrainingClock.
 
     With `validation` = (x_val, y_val): train `epochs` epochs, checking validation accuracy
     CHECKS_PER_EPOCH times per epoch, and stop early once it reaches `stop_at`. Without: train
-    `steps` steps, for the speed alone.
+    `steps` steps, for the speed alone. `batches(x, y, batch_size, seed)` makes the endless stream of batches.
     """
     keras.utils.set_random_seed(seed)
     model = build()
@@ -163,7 +205,7 @@ def timed_training(build, x, y, *, seed, validation=None, epochs=None, steps=Non
         length = dict(steps_per_epoch=steps_per_check, epochs=epochs * CHECKS_PER_EPOCH,
                       validation_data=validation, validation_batch_size=1000)
     # shuffle=False: the pipeline shuffles itself (and Keras would warn that it ignores shuffle=True).
-    model.fit(training_batches(x, y, batch_size, seed), shuffle=False, verbose=0, callbacks=[clock], **length)
+    model.fit(batches(x, y, batch_size, seed), shuffle=False, verbose=0, callbacks=[clock], **length)
     return clock
 
 
@@ -194,19 +236,29 @@ def interleaved(variants, repeats):
     return runs
 
 
+def speeds(clocks):
+    """The training speed of each of `clocks` (TrainingClocks), in images per second, first step left out."""
+    return [clock.images_per_second() for clock in clocks]
+
+
+def mean_interval(values):
+    """The mean of `values` and the half width of its 95 % t-interval (Student's t, n - 1 degrees of freedom; inf for
+    fewer than 2 values)."""
+    values = np.asarray(values, dtype=float)
+    mean = float(np.mean(values))
+    if len(values) < 2:
+        return mean, float("inf")
+    return mean, float(t_distribution.ppf(0.975, len(values) - 1) * np.std(values, ddof=1) / math.sqrt(len(values)))
+
+
 def paired_difference(first, second):
     """Mean of the per-seed differences first[r] - second[r], the half width of its 95 % t-interval, and
     whether the interval leaves out zero (the difference is beyond the noise between seeds).
 
     The runs of `interleaved` pair up by seed (same initial weights and data order), so each difference
-    compares like with like; with n seeds, the interval uses Student's t with n - 1 degrees of freedom.
+    compares like with like.
     """
-    differences = np.asarray(first, dtype=float) - np.asarray(second, dtype=float)
-    mean = float(np.mean(differences))
-    if len(differences) < 2:
-        return mean, float("inf"), False
-    half_width = float(t_distribution.ppf(0.975, len(differences) - 1) * np.std(differences, ddof=1)
-                       / math.sqrt(len(differences)))
+    mean, half_width = mean_interval(np.asarray(first, dtype=float) - np.asarray(second, dtype=float))
     return mean, half_width, abs(mean) > half_width
 
 

@@ -190,14 +190,7 @@ def test_every_figure_after_the_setup_cell_draws_in_the_colour_blind_safe_palett
     assert matplotlib.rcParams["axes.prop_cycle"].by_key()["color"] == list(fmnist_series.PALETTE)
 
 
-# Notebook 17's figure still names colours outside the palette: its code changes at its next full run (issue 31),
-# which is long, so that its committed figure stays that of its code.
-AWAITING_A_RUN = {17}
-
-
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name[:2])
 def test_figures_name_colours_from_the_palette_and_uniform_colour_maps(path):
-    if int(path.name[:2]) in AWAITING_A_RUN:
-        pytest.skip("its colours change at its next full run")
     code = "\n".join(cell.source for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code")
     assert not re.findall(r"tab:\w+|plt\.cm\.tab10|cmap=\"(?:jet|rainbow|hsv)\"", code)
