@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: series results publish module release site test test-alone test-oldest benchmark ablation speedrun demo data lab clean
+.PHONY: series results publish module release site test test-alone test-without-onednn test-oldest benchmark ablation speedrun demo data lab clean
 
 # The oldest TensorFlow and Keras the notebooks support: Colab's announced runtime.
 OLDEST_TENSORFLOW := 2.19.0
@@ -34,6 +34,9 @@ test: data  ## run the test suite in two processes: unit tests and every noteboo
 
 test-alone: data  ## run every notebook copied alone into an empty folder, as in Colab, against this checkout served locally
 	$(BIN)/python -m pytest -m alone --dist load tests/test_published_models.py
+
+test-without-onednn: data  ## run the tests with TensorFlow's own kernels, as on AVX2-only processors (its default there)
+	TF_ENABLE_ONEDNN_OPTS=0 $(BIN)/python -m pytest
 
 test-oldest: data  ## run the tests with Colab's TensorFlow and Keras, in .venv-oldest
 	$(PYTHON) -m venv .venv-oldest

@@ -74,12 +74,16 @@ def pytest_xdist_make_scheduler(config, log):
 
 
 # Every exercise's solution, run where a reader runs it: in the notebook's own kernel, after nbval ran
-# the notebook (blank answers and all) and before the kernel stops. Each check must say "Correct".
+# the notebook (blank answers and all) and before the kernel stops. Each check must say "Correct", within the
+# time a reader waits for it. (tests/test_exercises.py runs the blanks, the wrong answers, and the solutions that
+# train nothing; a capstone's solution trains a model, so it trains here only.)
 SOLVE_EVERY_EXERCISE = r"""
-import re as _re
+import re as _re, time as _time
 for _name in sorted((name for name in globals() if _re.fullmatch(r"q\d+", name)), key=lambda name: int(name[1:])):
     exec(globals()[_name]._solution, globals())
-    print("VERDICT", _name, globals()[_name].verdict(globals()).label)
+    _started = _time.perf_counter()
+    _label = globals()[_name].verdict(globals()).label
+    print("VERDICT", _name, f"{_time.perf_counter() - _started:.3f}", _label)
 """
 
 
@@ -87,6 +91,8 @@ class NotebookSolutions(pytest.Item):
     """Runs the solutions of a notebook's exercises in the kernel that nbval has just run that notebook in."""
 
     def runtest(self):
+        from tests.test_exercises import check_seconds  # here: it imports TensorFlow, which only the test processes need
+
         kernel = self.parent.kernel
         message_id = kernel.execute_cell_input(SOLVE_EVERY_EXERCISE, allow_stdin=False)
         printed, errors = [], []
@@ -100,10 +106,14 @@ class NotebookSolutions(pytest.Item):
                 errors.append(f"{message['content']['ename']}: {message['content']['evalue']}")
             elif message["msg_type"] == "status" and message["content"]["execution_state"] == "idle":
                 break
-        verdicts = re.findall(r"^VERDICT (q\d+) (.+)$", "".join(printed), re.M)
+        verdicts = re.findall(r"^VERDICT q(\d+) ([\d.]+) (.+)$", "".join(printed), re.M)
         assert not errors, errors
         assert len(verdicts) >= 3, "".join(printed)
-        assert all(label == "Correct" for _, label in verdicts), "".join(printed)
+        assert all(label == "Correct" for _, _, label in verdicts), "".join(printed)
+        notebook = int(self.path.name[:2])
+        for index, seconds, _ in verdicts:
+            limit = check_seconds(notebook, int(index))
+            assert float(seconds) <= limit, f"q{index}'s check took {float(seconds):.1f} s, more than {limit:g} s"
 
     def reportinfo(self):
         return self.path, None, f"{self.path.name}: every exercise solved in the notebook's own kernel"

@@ -336,7 +336,9 @@ def _history_record(history):
     return record
 
 
-CAPSTONE_TARGET = 0.70 if QUICK else 0.90  # validation accuracy; quick mode trains on a twentieth of the images
+# Validation accuracy. Quick mode trains on a twentieth of the images, where the solutions' 3 epochs reach 0.68 to
+# 0.75 by the processor's kernels: its target leaves them room, and still refuses an untrained model (about 0.1).
+CAPSTONE_TARGET = 0.60 if QUICK else 0.90
 # How much higher a model may score on the validation images than on training images before the check concludes
 # that it learned them: 4 standard errors of the difference between the two accuracies measured.
 CAPSTONE_LEAK_MARGIN = 0.02

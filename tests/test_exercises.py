@@ -2,7 +2,6 @@
 
 import math
 import re
-import time
 from types import SimpleNamespace
 
 import nbformat
@@ -81,17 +80,19 @@ def blank_answer(notebook, index):
     return "\n".join(line for line in cell.source.splitlines() if not line.lstrip("# ").startswith(f"q{index}."))
 
 
+def check_seconds(notebook, index):
+    """The most a reader may wait for the check of exercise `index` of `notebook` (conftest.py times each check on
+    its solution's answer, in the notebook's kernel)."""
+    return CAPSTONE_CHECK_SECONDS if (notebook, index) in CAPSTONES else CHECK_SECONDS
+
+
 @pytest.mark.parametrize(("notebook", "index"), EXERCISES)
 def test_the_blank_is_not_attempted_and_the_solution_passes(notebook, index, context):
     assert verdict_of(blank_answer(notebook, index), dict(context), notebook, index).label == "Not attempted"
     exercise = fmnist_series.exercises(notebook)[index - 1]
-    namespace = dict(context)
-    verdict = verdict_of(exercise._solution, namespace, notebook, index)
-    assert verdict.label == "Correct", repr(verdict)
-    started = time.perf_counter()
-    exercise.verdict(namespace)  # the check alone, on the solution's answer
-    limit = CAPSTONE_CHECK_SECONDS if (notebook, index) in CAPSTONES else CHECK_SECONDS
-    assert time.perf_counter() - started <= limit, f"this check takes at most {limit:g} s"
+    if (notebook, index) not in CAPSTONES:  # a capstone's solution trains: conftest.py runs it in its notebook's kernel
+        verdict = verdict_of(exercise._solution, dict(context), notebook, index)
+        assert verdict.label == "Correct", repr(verdict)
     assert len(exercise.hints) >= 2 and exercise.hint_verdict(9).label == "Hint" and exercise.solution_verdict().code
 
 

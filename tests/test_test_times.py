@@ -2,7 +2,7 @@
 
 import pytest
 
-from tools.test_times import costliest_units, page
+from tools.test_times import costliest_units, onednn_kernels, page
 
 LOG = """\
 12.50s call     notebooks/09_batch_size_and_epochs.ipynb::Cell 3
@@ -33,3 +33,14 @@ def test_the_page_gives_the_machine_the_outcome_and_the_costliest_units():
 def test_a_log_cut_short_gets_a_sentence_not_a_traceback():
     with pytest.raises(SystemExit, match="no pytest summary line"):
         page(LOG[: LOG.index("===")], "a test processor", "2026-12-04")  # the run stopped before its summary
+
+
+def test_the_page_says_which_kernels_tensorflow_ran():
+    zen_3, zen_4 = {"avx2", "fma"}, {"avx2", "fma", "avx512f", "avx512_vnni", "avx512_bf16"}
+    assert onednn_kernels(zen_3, None) == "TensorFlow's oneDNN kernels off, this processor's default"
+    assert onednn_kernels(zen_4, None) == "TensorFlow's oneDNN kernels on, this processor's default"
+    assert onednn_kernels({"avx2", "amx_tile"}, None).startswith("TensorFlow's oneDNN kernels on")
+    assert onednn_kernels(zen_4, "0") == \
+        "TensorFlow's oneDNN kernels off (TF_ENABLE_ONEDNN_OPTS=0; this processor's default: on)"
+    assert onednn_kernels(zen_3, "1") == \
+        "TensorFlow's oneDNN kernels on (TF_ENABLE_ONEDNN_OPTS=1; this processor's default: off)"

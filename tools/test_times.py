@@ -5,6 +5,14 @@ Usage, on a fresh clone with the machine otherwise idle:
     PYTEST_ADDOPTS="--durations=0" make test 2>&1 | tee test.log
     .venv/bin/python -m tools.test_times test.log
 
+TensorFlow turns its oneDNN kernels on by default only on processors with AVX512-VNNI, AVX512-BF16,
+AVX-VNNI or AMX; AVX2-only processors (AMD Zen 2 and Zen 3) run its own, slower kernels instead, and
+emulate bfloat16. `make test-without-onednn` runs the tests with those kernels on any processor; give
+this tool the same setting and it writes benchmarks/test_times_without_onednn.md instead:
+
+    PYTEST_ADDOPTS="--durations=0" make test-without-onednn 2>&1 | tee test.log
+    TF_ENABLE_ONEDNN_OPTS=0 .venv/bin/python -m tools.test_times test.log
+
 The page gives the processor, pytest's own wall-clock time and count of tests, and the 20 costliest
 units of work: a notebook under nbval (its cells and its solved exercises) or a test function (all its
 parameters). With two test processes, the units' seconds add up to about twice the wall-clock time.
@@ -13,6 +21,7 @@ The README's test times quote this page, and tests/test_quoted_numbers.py checks
 
 import contextlib
 import io
+import os
 import re
 import sys
 import time
@@ -22,6 +31,9 @@ from pathlib import Path
 from tools.project import NOTEBOOKS_DIR, ROOT
 
 TEST_TIMES = ROOT / "benchmarks" / "test_times.md"
+TEST_TIMES_WITHOUT_ONEDNN = ROOT / "benchmarks" / "test_times_without_onednn.md"
+# The flags for which TensorFlow turns its oneDNN kernels on by default (DefaultOneDnnPolicy, tensorflow/core/util/util.cc)
+ONEDNN_DEFAULT_FLAGS = {"avx512_vnni", "avx512_bf16", "avx_vnni", "amx_tile", "amx_int8", "amx_bf16"}
 DURATION = re.compile(r"^([\d.]+)s (?:call|setup|teardown)\s+(\S+?\.(?:py|ipynb))(?:::([^[\n]+?))?(?:\[.*\])?\s*$", re.M)
 SUMMARY = re.compile(r"=+ (.*?) in ([\d.]+)s \(")
 
@@ -49,17 +61,28 @@ def page(log: str, machine: str, date: str) -> str:
             f"| unit | seconds |\n|---|---|\n{rows}\n")
 
 
+def onednn_kernels(flags: set[str], onednn_setting: str | None) -> str:
+    """Which kernels TensorFlow ran: oneDNN's or its own, by the processor's flags and TF_ENABLE_ONEDNN_OPTS."""
+    default = "on" if flags & ONEDNN_DEFAULT_FLAGS else "off"
+    if onednn_setting in ("0", "1"):
+        return (f"TensorFlow's oneDNN kernels {'on' if onednn_setting == '1' else 'off'} "
+                f"(TF_ENABLE_ONEDNN_OPTS={onednn_setting}; this processor's default: {default})")
+    return f"TensorFlow's oneDNN kernels {default}, this processor's default"
+
+
 def machine_description() -> str:
-    """The shared module's description of the processor, its cores and its timing flags (`describe_machine`), on
-    one line: AVX2-only machines take longer."""
+    """The shared module's description of the processor, its cores and its timing flags (`describe_machine`), and
+    which kernels TensorFlow ran, on one line: AVX2-only machines take longer."""
     sys.path.insert(0, str(NOTEBOOKS_DIR))
-    from fmnist_series import describe_machine  # imported here: it loads TensorFlow
+    from fmnist_series import describe_machine, machine  # imported here: it loads TensorFlow
 
     with contextlib.redirect_stdout(io.StringIO()) as printed:
         describe_machine()
-    return "; ".join(printed.getvalue().splitlines())
+    kernels = onednn_kernels(machine()["flags"], os.environ.get("TF_ENABLE_ONEDNN_OPTS"))
+    return "; ".join([*printed.getvalue().splitlines(), kernels])
 
 
 if __name__ == "__main__":
-    TEST_TIMES.write_text(page(Path(sys.argv[1]).read_text(), machine_description(), time.strftime("%Y-%m-%d")))
-    print(f"wrote {TEST_TIMES}")
+    written = TEST_TIMES_WITHOUT_ONEDNN if os.environ.get("TF_ENABLE_ONEDNN_OPTS") == "0" else TEST_TIMES
+    written.write_text(page(Path(sys.argv[1]).read_text(), machine_description(), time.strftime("%Y-%m-%d")))
+    print(f"wrote {written}")
