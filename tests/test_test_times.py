@@ -28,6 +28,9 @@ def test_the_page_gives_the_machine_the_outcome_and_the_costliest_units():
     assert "- pytest: 3 passed, 1 warning in 20 s (0.3 min)" in text
     assert "| notebooks/09_batch_size_and_epochs.ipynb | 18.0 |" in text
     assert "| tests/test_notebooks.py::test_ruff | 0.5 |" in text
+    assert text.startswith("# Where `make test` spends its time")
+    assert page(LOG, "a test processor", "2026-12-04", "make test-without-onednn").startswith(
+        "# Where `make test-without-onednn` spends its time")
 
 
 def test_a_log_cut_short_gets_a_sentence_not_a_traceback():

@@ -48,13 +48,13 @@ def costliest_units(log: str, count: int = 20) -> list[tuple[str, float]]:
     return seconds.most_common(count)
 
 
-def page(log: str, machine: str, date: str) -> str:
+def page(log: str, machine: str, date: str, command: str = "make test") -> str:
     summaries = SUMMARY.findall(log)
     if not summaries:
         raise SystemExit("The log has no pytest summary line (\"N passed ... in S s\"): give the log of a whole run.")
     outcome, seconds = summaries[-1]
     rows = "\n".join(f"| {unit} | {unit_seconds:.1f} |" for unit, unit_seconds in costliest_units(log))
-    return (f"# Where `make test` spends its time\n\nWritten by `tools/test_times.py` from the log of one run.\n\n"
+    return (f"# Where `{command}` spends its time\n\nWritten by `tools/test_times.py` from the log of one run.\n\n"
             f"- processor: {machine}\n- date: {date}\n- pytest: {outcome} in {float(seconds):.0f} s "
             f"({float(seconds) / 60:.1f} min)\n\n"
             f"The 20 costliest units of work (seconds in setup, call and teardown, added up over both test processes):\n\n"
@@ -83,6 +83,8 @@ def machine_description() -> str:
 
 
 if __name__ == "__main__":
-    written = TEST_TIMES_WITHOUT_ONEDNN if os.environ.get("TF_ENABLE_ONEDNN_OPTS") == "0" else TEST_TIMES
-    written.write_text(page(Path(sys.argv[1]).read_text(), machine_description(), time.strftime("%Y-%m-%d")))
+    without_onednn = os.environ.get("TF_ENABLE_ONEDNN_OPTS") == "0"
+    written = TEST_TIMES_WITHOUT_ONEDNN if without_onednn else TEST_TIMES
+    written.write_text(page(Path(sys.argv[1]).read_text(), machine_description(), time.strftime("%Y-%m-%d"),
+                            "make test-without-onednn" if without_onednn else "make test"))
     print(f"wrote {written}")
