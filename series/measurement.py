@@ -28,6 +28,25 @@ def machine():
 
 
 TIMING_FLAGS = ["avx2", "fma", "avx512f", "avx512_bf16", "amx_bf16"]
+# TensorFlow's oneDNN kernels (DefaultOneDnnPolicy and IsMKLEnabled, tensorflow/core/util/util.cc): on by default only
+# on a processor with one of these flags; TF_ENABLE_ONEDNN_OPTS, read as one of these words, overrides the default.
+ONEDNN_DEFAULT_FLAGS = {"avx512_vnni", "avx512_bf16", "avx_vnni", "amx_tile", "amx_int8", "amx_bf16"}
+ONEDNN_SETTINGS = {"1": True, "true": True, "0": False, "false": False}
+
+
+def onednn_kernels_on(flags, setting):
+    """Whether TensorFlow runs its oneDNN kernels on a processor with these `flags`, with TF_ENABLE_ONEDNN_OPTS set to
+    `setting` (None where unset). Without them TensorFlow runs its own kernels: slower, and bfloat16 emulated."""
+    chosen = ONEDNN_SETTINGS.get((setting or "").strip().lower())
+    return bool(flags & ONEDNN_DEFAULT_FLAGS) if chosen is None else chosen
+
+
+def native_bfloat16(info):
+    """The flags with which TensorFlow multiplies bfloat16 natively on the processor of `info` (a `machine()`): AMX or
+    AVX512-BF16, which it reaches through its oneDNN kernels. An empty list where TensorFlow emulates bfloat16."""
+    if not onednn_kernels_on(info["flags"], os.environ.get("TF_ENABLE_ONEDNN_OPTS")):
+        return []
+    return [flag for flag in ["amx_bf16", "avx512_bf16"] if flag in info["flags"]]
 
 
 def processor_summary():

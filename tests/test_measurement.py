@@ -186,3 +186,29 @@ def test_the_peak_counts_physical_cores_fma_units_lanes_two_flops_and_the_clock(
     assert peak == pytest.approx(2 * 2 * 8 * 2 * 2.445)
     assert derivation == ("2 physical cores × 2 FMA units × 8 float32 lanes (256-bit vectors) × 2 FLOPs × 2,445 MHz "
                           "= 156 GFLOP/s")
+
+
+ZEN_3 = {"avx2", "fma"}
+ZEN_4 = {"avx2", "fma", "avx512f", "avx512_vnni", "avx512_bf16"}
+SAPPHIRE_RAPIDS = {"avx2", "fma", "avx512f", "avx512_vnni", "avx512_bf16", "amx_tile", "amx_bf16"}
+
+
+def test_onednn_kernels_follow_the_processor_unless_tf_enable_onednn_opts_says_otherwise():
+    assert not fmnist_series.onednn_kernels_on(ZEN_3, None)
+    assert fmnist_series.onednn_kernels_on(ZEN_4, None) and fmnist_series.onednn_kernels_on({"avx2", "avx_vnni"}, None)
+    assert not fmnist_series.onednn_kernels_on(ZEN_4, "0") and not fmnist_series.onednn_kernels_on(ZEN_4, " False ")
+    assert fmnist_series.onednn_kernels_on(ZEN_3, "1") and fmnist_series.onednn_kernels_on(ZEN_3, "TRUE")
+    assert fmnist_series.onednn_kernels_on(ZEN_4, "") and not fmnist_series.onednn_kernels_on(ZEN_3, "maybe"), \
+        "a setting TensorFlow cannot read leaves its default"
+
+
+@pytest.mark.parametrize("flags, setting, native", [
+    (ZEN_3, None, []), (ZEN_3, "1", []), (ZEN_4, None, ["avx512_bf16"]), (ZEN_4, "0", []),
+    (SAPPHIRE_RAPIDS, None, ["amx_bf16", "avx512_bf16"]), (SAPPHIRE_RAPIDS, "false", []),
+])
+def test_bfloat16_is_native_only_with_its_flags_and_onednn_kernels(monkeypatch, flags, setting, native):
+    if setting is None:
+        monkeypatch.delenv("TF_ENABLE_ONEDNN_OPTS", raising=False)
+    else:
+        monkeypatch.setenv("TF_ENABLE_ONEDNN_OPTS", setting)
+    assert fmnist_series.native_bfloat16({"flags": flags}) == native

@@ -32,8 +32,6 @@ from tools.project import NOTEBOOKS_DIR, ROOT
 
 TEST_TIMES = ROOT / "benchmarks" / "test_times.md"
 TEST_TIMES_WITHOUT_ONEDNN = ROOT / "benchmarks" / "test_times_without_onednn.md"
-# The flags for which TensorFlow turns its oneDNN kernels on by default (DefaultOneDnnPolicy, tensorflow/core/util/util.cc)
-ONEDNN_DEFAULT_FLAGS = {"avx512_vnni", "avx512_bf16", "avx_vnni", "amx_tile", "amx_int8", "amx_bf16"}
 DURATION = re.compile(r"^([\d.]+)s (?:call|setup|teardown)\s+(\S+?\.(?:py|ipynb))(?:::([^[\n]+?))?(?:\[.*\])?\s*$", re.M)
 SUMMARY = re.compile(r"=+ (.*?) in ([\d.]+)s \(")
 
@@ -63,9 +61,12 @@ def page(log: str, machine: str, date: str, command: str = "make test") -> str:
 
 def onednn_kernels(flags: set[str], onednn_setting: str | None) -> str:
     """Which kernels TensorFlow ran: oneDNN's or its own, by the processor's flags and TF_ENABLE_ONEDNN_OPTS."""
-    default = "on" if flags & ONEDNN_DEFAULT_FLAGS else "off"
-    if onednn_setting in ("0", "1"):
-        return (f"TensorFlow's oneDNN kernels {'on' if onednn_setting == '1' else 'off'} "
+    sys.path.insert(0, str(NOTEBOOKS_DIR))
+    from fmnist_series import ONEDNN_SETTINGS, onednn_kernels_on  # imported here: it loads TensorFlow
+
+    default = "on" if onednn_kernels_on(flags, None) else "off"
+    if (onednn_setting or "").strip().lower() in ONEDNN_SETTINGS:
+        return (f"TensorFlow's oneDNN kernels {'on' if onednn_kernels_on(flags, onednn_setting) else 'off'} "
                 f"(TF_ENABLE_ONEDNN_OPTS={onednn_setting}; this processor's default: {default})")
     return f"TensorFlow's oneDNN kernels {default}, this processor's default"
 
