@@ -8,7 +8,7 @@ SERIES_URL = os.environ.get("FMNIST_SERIES_URL", f"https://raw.githubusercontent
 # Configuration. The tests set FMNIST_QUICK=1, which shrinks the amount of work and nothing else.
 QUICK = os.environ.get("FMNIST_QUICK") == "1"
 EPOCHS = 2 if QUICK else 40
-TRAIN_IMAGES = 3_000 if QUICK else 60_000
+TRAIN_IMAGES = 1_500 if QUICK else 60_000
 TEST_IMAGES = 500 if QUICK else 10_000  # the whole test set, but in quick mode
 BETTER_EPOCHS = 2 if QUICK else 24
 
