@@ -59,14 +59,20 @@ def page(log: str, machine: str, date: str, command: str = "make test") -> str:
             f"| unit | seconds |\n|---|---|\n{rows}\n")
 
 
+def shared_module():
+    """notebooks/fmnist_series.py, imported when first needed: it loads TensorFlow."""
+    sys.path.insert(0, str(NOTEBOOKS_DIR))
+    import fmnist_series
+
+    return fmnist_series
+
+
 def onednn_kernels(flags: set[str], onednn_setting: str | None) -> str:
     """Which kernels TensorFlow ran: oneDNN's or its own, by the processor's flags and TF_ENABLE_ONEDNN_OPTS."""
-    sys.path.insert(0, str(NOTEBOOKS_DIR))
-    from fmnist_series import ONEDNN_SETTINGS, onednn_kernels_on  # imported here: it loads TensorFlow
-
-    default = "on" if onednn_kernels_on(flags, None) else "off"
-    if (onednn_setting or "").strip().lower() in ONEDNN_SETTINGS:
-        return (f"TensorFlow's oneDNN kernels {'on' if onednn_kernels_on(flags, onednn_setting) else 'off'} "
+    series = shared_module()
+    default = "on" if series.onednn_kernels_on(flags, None) else "off"
+    if (onednn_setting or "").strip().lower() in series.ONEDNN_SETTINGS:
+        return (f"TensorFlow's oneDNN kernels {'on' if series.onednn_kernels_on(flags, onednn_setting) else 'off'} "
                 f"(TF_ENABLE_ONEDNN_OPTS={onednn_setting}; this processor's default: {default})")
     return f"TensorFlow's oneDNN kernels {default}, this processor's default"
 
@@ -74,12 +80,10 @@ def onednn_kernels(flags: set[str], onednn_setting: str | None) -> str:
 def machine_description() -> str:
     """The shared module's description of the processor, its cores and its timing flags (`describe_machine`), and
     which kernels TensorFlow ran, on one line: AVX2-only machines take longer."""
-    sys.path.insert(0, str(NOTEBOOKS_DIR))
-    from fmnist_series import describe_machine, machine  # imported here: it loads TensorFlow
-
+    series = shared_module()
     with contextlib.redirect_stdout(io.StringIO()) as printed:
-        describe_machine()
-    kernels = onednn_kernels(machine()["flags"], os.environ.get("TF_ENABLE_ONEDNN_OPTS"))
+        series.describe_machine()
+    kernels = onednn_kernels(series.machine()["flags"], os.environ.get("TF_ENABLE_ONEDNN_OPTS"))
     return "; ".join([*printed.getvalue().splitlines(), kernels])
 
 
