@@ -34,10 +34,15 @@ ONEDNN_DEFAULT_FLAGS = {"avx512_vnni", "avx512_bf16", "avx_vnni", "amx_tile", "a
 ONEDNN_SETTINGS = {"1": True, "true": True, "0": False, "false": False}
 
 
+def onednn_setting(setting):
+    """TF_ENABLE_ONEDNN_OPTS's value `setting` as TensorFlow reads it: True, False, or None where unset or unreadable."""
+    return ONEDNN_SETTINGS.get((setting or "").strip().lower())
+
+
 def onednn_kernels_on(flags, setting):
     """Whether TensorFlow runs its oneDNN kernels on a processor with these `flags`, with TF_ENABLE_ONEDNN_OPTS set to
     `setting` (None where unset). Without them TensorFlow runs its own kernels: slower, and bfloat16 emulated."""
-    chosen = ONEDNN_SETTINGS.get((setting or "").strip().lower())
+    chosen = onednn_setting(setting)
     return bool(flags & ONEDNN_DEFAULT_FLAGS) if chosen is None else chosen
 
 

@@ -194,6 +194,8 @@ SAPPHIRE_RAPIDS = {"avx2", "fma", "avx512f", "avx512_vnni", "avx512_bf16", "amx_
 
 
 def test_onednn_kernels_follow_the_processor_unless_tf_enable_onednn_opts_says_otherwise():
+    assert [fmnist_series.onednn_setting(setting) for setting in ["1", " True", "0", "FALSE", "", None, "maybe"]] == \
+        [True, True, False, False, None, None, None]
     assert not fmnist_series.onednn_kernels_on(ZEN_3, None)
     assert fmnist_series.onednn_kernels_on(ZEN_4, None) and fmnist_series.onednn_kernels_on({"avx2", "avx_vnni"}, None)
     assert not fmnist_series.onednn_kernels_on(ZEN_4, "0") and not fmnist_series.onednn_kernels_on(ZEN_4, " False ")

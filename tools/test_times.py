@@ -71,7 +71,7 @@ def onednn_kernels(flags: set[str], onednn_setting: str | None) -> str:
     """Which kernels TensorFlow ran: oneDNN's or its own, by the processor's flags and TF_ENABLE_ONEDNN_OPTS."""
     series = shared_module()
     default = "on" if series.onednn_kernels_on(flags, None) else "off"
-    if (onednn_setting or "").strip().lower() in series.ONEDNN_SETTINGS:
+    if series.onednn_setting(onednn_setting) is not None:
         return (f"TensorFlow's oneDNN kernels {'on' if series.onednn_kernels_on(flags, onednn_setting) else 'off'} "
                 f"(TF_ENABLE_ONEDNN_OPTS={onednn_setting}; this processor's default: {default})")
     return f"TensorFlow's oneDNN kernels {default}, this processor's default"
@@ -88,7 +88,7 @@ def machine_description() -> str:
 
 
 if __name__ == "__main__":
-    without_onednn = os.environ.get("TF_ENABLE_ONEDNN_OPTS") == "0"
+    without_onednn = shared_module().onednn_setting(os.environ.get("TF_ENABLE_ONEDNN_OPTS")) is False
     written = TEST_TIMES_WITHOUT_ONEDNN if without_onednn else TEST_TIMES
     written.write_text(page(Path(sys.argv[1]).read_text(), machine_description(), time.strftime("%Y-%m-%d"),
                             "make test-without-onednn" if without_onednn else "make test"))
